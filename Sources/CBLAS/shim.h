@@ -1,0 +1,2 @@
+// CBLAS from OpenBLAS (Debian: libopenblas-dev, pthread build).
+#include <cblas.h>

@@ -1,0 +1,54 @@
+/// The convergence measure of DESIGN §7 at the current proposals and prices.
+///
+/// - goods: `|z_i| / max(supply_i, use_i)`, except that a good in surplus whose price is within
+///   the tolerance of zero (relative to the price level) is balanced: it is free, and its
+///   surplus is disposed of;
+/// - resources: use may exceed availability by at most the tolerance (relative), and a resource
+///   used below availability by more than the tolerance must have a price within the tolerance
+///   of zero, relative to the largest resource price or to 1, whichever is larger.
+struct ConvergenceMeasure {
+    var maxGoodsImbalance = 0.0
+    var maxResourceImbalance = 0.0
+    var maxRevision = 0.0
+
+    var maxImbalance: Double { max(maxGoodsImbalance, maxResourceImbalance) }
+
+    init() {}
+
+    init(_ problem: PlanningProblem, _ ws: PlanningWorkspace, tolerance: Double) {
+        let level = problem.priceLevel(ws)
+        for i in 0..<problem.goodCount {
+            maxGoodsImbalance = max(maxGoodsImbalance, Self.goodImbalance(
+                excess: ws.excessDemand[i], throughput: ws.throughput[i], price: ws.prices[i],
+                priceLevel: level, tolerance: tolerance))
+        }
+        var largestResourcePrice = 1.0
+        for r in 0..<problem.resourceCount { largestResourcePrice = max(largestResourcePrice, ws.resourcePrices[r]) }
+        for r in 0..<problem.resourceCount {
+            maxResourceImbalance = max(maxResourceImbalance, Self.resourceImbalance(
+                excess: ws.resourceExcess[r], available: problem.available[r],
+                price: ws.resourcePrices[r], largestPrice: largestResourcePrice, tolerance: tolerance))
+        }
+        for w in 0..<problem.workersCouncilCount where problem.constantReturns[w] {
+            maxRevision = max(maxRevision, abs(ws.activity[w] - ws.previousActivity[w]) / problem.capacity[w])
+        }
+    }
+
+    static func goodImbalance(excess: Double, throughput: Double, price: Double, priceLevel: Double, tolerance: Double) -> Double {
+        if !excess.isFinite || !throughput.isFinite { return .infinity }
+        if throughput <= 0 { return 0 }
+        let relative = abs(excess) / throughput
+        if excess < 0 && price <= tolerance * priceLevel { return 0 }
+        return relative
+    }
+
+    /// The resource's imbalance: relative overuse, or — when it is slack by more than the
+    /// tolerance — its price relative to the largest resource price (or 1).
+    static func resourceImbalance(excess: Double, available: Double, price: Double, largestPrice: Double, tolerance: Double) -> Double {
+        if !excess.isFinite { return .infinity }
+        let relative = excess / available
+        if relative >= 0 { return relative }
+        if -relative > tolerance { return price / largestPrice }
+        return 0
+    }
+}

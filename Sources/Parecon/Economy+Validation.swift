@@ -1,0 +1,158 @@
+/// The semantic checks of an economy, collecting every problem instead of stopping at the first.
+struct EconomyValidator {
+    var problems: [EconomyProblem] = []
+    let declaredElsewhere: Set<String>
+
+    init(declaredElsewhere: Set<String>) {
+        self.declaredElsewhere = declaredElsewhere
+    }
+
+    private mutating func report(_ location: String, _ field: String, _ message: String) {
+        problems.append(EconomyProblem(location: location, field: field, message: message))
+    }
+
+    static func location(_ list: String, _ index: Int, _ id: String) -> String {
+        "\(list)[\(index)] \"\(id)\""
+    }
+
+    mutating func validate(
+        goods: [Good], resources: [PrimaryResource],
+        workersCouncils: [WorkersCouncil], consumersCouncils: [ConsumersCouncil]
+    ) {
+        // Ids: non-empty and unique across goods, resources and councils.
+        var firstSeen: [String: String] = [:]
+        func checkID(_ id: String, _ location: String, into validator: inout EconomyValidator) {
+            if id.isEmpty {
+                validator.report(location, "id", "must be a non-empty string")
+                return
+            }
+            if let earlier = firstSeen[id] {
+                validator.report(location, "id", "id \"\(id)\" is already used by \(earlier); ids must be unique across goods, resources and councils")
+            } else {
+                firstSeen[id] = location
+            }
+        }
+        for (i, good) in goods.enumerated() { checkID(good.id, Self.location("goods", i, good.id), into: &self) }
+        for (i, resource) in resources.enumerated() { checkID(resource.id, Self.location("resources", i, resource.id), into: &self) }
+        for (i, council) in workersCouncils.enumerated() { checkID(council.id, Self.location("workersCouncils", i, council.id), into: &self) }
+        for (i, council) in consumersCouncils.enumerated() { checkID(council.id, Self.location("consumersCouncils", i, council.id), into: &self) }
+
+        if goods.isEmpty {
+            report("", "goods", "the economy has no goods; at least one is needed")
+        }
+        if workersCouncils.isEmpty && consumersCouncils.isEmpty {
+            report("", "workersCouncils", "the economy has no councils at all; at least one workers' council and one consumers' council are needed")
+        } else if workersCouncils.isEmpty {
+            report("", "workersCouncils", "the economy has no workers' councils; at least one is needed")
+        } else if consumersCouncils.isEmpty {
+            report("", "consumersCouncils", "the economy has no consumers' councils; at least one is needed")
+        }
+
+        let goodIDs = Set(goods.map(\.id))
+        let resourceIDs = Set(resources.map(\.id))
+
+        for (i, resource) in resources.enumerated() {
+            let location = Self.location("resources", i, resource.id)
+            if !resource.available.isFinite || resource.available <= 0 {
+                report(location, "available", "must be a positive finite number, found \(format(resource.available))")
+            }
+        }
+
+        var produced = Set<String>()
+        for (i, council) in workersCouncils.enumerated() {
+            let location = Self.location("workersCouncils", i, council.id)
+            if council.produces.isEmpty {
+                report(location, "produces", "must name at least one good with a positive amount")
+            } else if !council.produces.contains(where: { $0.amount > 0 }) {
+                report(location, "produces", "all amounts are zero; at least one must be positive")
+            }
+            checkDuplicates(council.produces, location, "produces")
+            for entry in council.produces {
+                let field = "produces.\(entry.id)"
+                if resourceIDs.contains(entry.id) {
+                    report(location, field, "\"\(entry.id)\" is a primary resource; only goods can be produced")
+                } else if !goodIDs.contains(entry.id) {
+                    if !declaredElsewhere.contains(entry.id) { report(location, field, "unknown good \"\(entry.id)\"") }
+                } else if entry.amount > 0 {
+                    produced.insert(entry.id)
+                }
+                checkAmount(entry.amount, location, field)
+            }
+            checkDuplicates(council.uses, location, "uses")
+            for entry in council.uses {
+                let field = "uses.\(entry.id)"
+                if !goodIDs.contains(entry.id) && !resourceIDs.contains(entry.id) && !declaredElsewhere.contains(entry.id) {
+                    report(location, field, "unknown good or resource \"\(entry.id)\"")
+                }
+                checkAmount(entry.amount, location, field)
+            }
+            if !council.capacity.isFinite || council.capacity <= 0 {
+                report(location, "capacity", "must be a positive finite number, found \(format(council.capacity))")
+            }
+            if let k = council.elasticity, !k.isFinite || k <= 0 {
+                report(location, "elasticity", "must be a positive finite number (leave it out for constant returns), found \(format(k))")
+            }
+        }
+
+        for (i, council) in consumersCouncils.enumerated() {
+            let location = Self.location("consumersCouncils", i, council.id)
+            if !council.allowance.isFinite || council.allowance <= 0 {
+                report(location, "allowance", "must be a positive finite number, found \(format(council.allowance))")
+            }
+            let prefix: String
+            switch council.preferences {
+            case .cobbDouglas:
+                prefix = "preferences.cobbDouglas"
+            case let .ces(sigma, _):
+                prefix = "preferences.ces.weights"
+                if !sigma.isFinite || sigma <= 0 {
+                    report(location, "preferences.ces.sigma", "must be a positive finite number, found \(format(sigma))")
+                } else if sigma == 1 {
+                    report(location, "preferences.ces.sigma", "must not be 1 (that is Cobb–Douglas: use \"cobbDouglas\")")
+                }
+            }
+            let weights = council.preferences.weights
+            checkDuplicates(weights, location, prefix)
+            if weights.isEmpty {
+                report(location, prefix, "must give a weight to at least one good")
+            } else if weights.allSatisfy({ $0.amount == 0 }) {
+                report(location, prefix, "all weights are zero; at least one must be positive")
+            }
+            for weight in weights {
+                let field = "\(prefix).\(weight.id)"
+                if resourceIDs.contains(weight.id) {
+                    report(location, field, "\"\(weight.id)\" is a primary resource; consumers' councils can only ask for goods")
+                } else if !goodIDs.contains(weight.id) {
+                    if !declaredElsewhere.contains(weight.id) { report(location, field, "unknown good \"\(weight.id)\"") }
+                } else if weight.amount > 0 && !produced.contains(weight.id) && declaredElsewhere.isEmpty {
+                    report(location, field, "good \"\(weight.id)\" is wanted but no workers' council produces it")
+                }
+                if !weight.amount.isFinite || weight.amount < 0 {
+                    report(location, field, "weights must be non-negative finite numbers, found \(format(weight.amount))")
+                }
+            }
+        }
+    }
+
+    private mutating func checkAmount(_ amount: Double, _ location: String, _ field: String) {
+        if !amount.isFinite || amount < 0 {
+            report(location, field, "must be a non-negative finite number, found \(format(amount))")
+        }
+    }
+
+    private mutating func checkDuplicates(_ entries: [Quantity], _ location: String, _ field: String) {
+        var seen = Set<String>()
+        var reported = Set<String>()
+        for entry in entries where !seen.insert(entry.id).inserted && reported.insert(entry.id).inserted {
+            report(location, "\(field).\(entry.id)", "\"\(entry.id)\" appears more than once")
+        }
+    }
+}
+
+/// Formats a number for an error message.
+func format(_ value: Double) -> String {
+    if value.isNaN { return "NaN" }
+    if value.isInfinite { return value > 0 ? "infinity" : "-infinity" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+}

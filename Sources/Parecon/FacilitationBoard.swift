@@ -1,0 +1,89 @@
+import PareconLinearAlgebra
+
+/// The facilitation board's price rules. It sees only the prices it published and the proposals
+/// it received — never a council's technology or preferences.
+public enum BoardKind: String, Sendable, Codable, CaseIterable {
+    /// Tatonnement (Lange; Albert–Hahnel): each price moves in proportion to its good's relative
+    /// excess demand, with a step per price that the board adapts from the rounds it has seen.
+    case tatonnement
+}
+
+extension PlanningProblem {
+    /// Step 4, first half: the board adds up the proposals.
+    ///
+    ///     netSupply = Vᵀ x,   resourceUse = Bmᵀ x                  (gemv)
+    ///     z_i = demand_i − netSupply_i,   z_R = resourceUse − R
+    ///     throughput_i = max(gross supply_i, use_i),  use = gross supply − netSupply + demand
+    func sumProposals(_ ws: PlanningWorkspace) {
+        let w = workersCouncilCount, n = goodCount, m = resourceCount
+        netOutput.elements.withUnsafeBufferPointer { v in
+            BLAS.gemv(.transposed, rows: w, columns: n, alpha: 1, a: v.baseAddress!,
+                      x: ws.activity.baseAddress!, beta: 0, y: ws.netSupply.baseAddress!)
+        }
+        if m > 0 {
+            resourceUse.elements.withUnsafeBufferPointer { b in
+                BLAS.gemv(.transposed, rows: w, columns: m, alpha: 1, a: b.baseAddress!,
+                          x: ws.activity.baseAddress!, beta: 0, y: ws.resourceUse.baseAddress!)
+            }
+        }
+        sumGrossSupply(ws)
+        for i in 0..<n {
+            ws.excessDemand[i] = ws.demand[i] - ws.netSupply[i]
+            let use = ws.grossSupply[i] - ws.netSupply[i] + ws.demand[i]
+            ws.throughput[i] = max(ws.grossSupply[i], use)
+        }
+        for r in 0..<m { ws.resourceExcess[r] = ws.resourceUse[r] - available[r] }
+    }
+
+    /// The price level the board uses as a floor scale: the mean positive goods price (or 1).
+    func priceLevel(_ ws: PlanningWorkspace) -> Double {
+        var total = 0.0, count = 0
+        for i in 0..<goodCount where ws.prices[i] > 0 {
+            total += ws.prices[i]
+            count += 1
+        }
+        return count > 0 ? total / Double(count) : 1
+    }
+
+    /// Step 4, second half: tatonnement. For each good and resource, with relative excess demand
+    /// `e = z_i / throughput_i` (goods) or `e = clamp(z_R / R, −1, 1)` (resources):
+    ///
+    ///     p_i ← max(0, p_i + λ_i e max(p_i, ε p̄))
+    ///
+    /// which is Lange's `p_i (1 + λ e)` for a price above the floor `ε p̄` and additive below it, so
+    /// that a free good's or a slack resource's price can reach zero and rise again. The board
+    /// adapts each step from what it sees: `λ_i` shrinks when `e` changes sign (it overshot) and
+    /// grows while `e` keeps its sign, up to `maxPriceStep`. Returns the largest relative change.
+    func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings) -> Double {
+        let n = goodCount, m = resourceCount
+        let goodsFloor = settings.priceFloorFraction * priceLevel(ws)
+        var largestResourcePrice = 0.0
+        for r in 0..<m { largestResourcePrice = max(largestResourcePrice, ws.resourcePrices[r]) }
+        let resourceFloor = settings.priceFloorFraction * max(largestResourcePrice, priceLevel(ws))
+        var largestChange = 0.0
+
+        func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double) {
+            let last = ws.lastRelativeExcess[slot]
+            if e * last < 0 {
+                ws.step[slot] *= settings.stepShrink
+            } else if e != 0 {
+                ws.step[slot] = min(ws.step[slot] * settings.stepGrowth, settings.maxPriceStep)
+            }
+            ws.lastRelativeExcess[slot] = e
+            let scale = max(price, floor)
+            let next = max(0, price + ws.step[slot] * e * scale)
+            largestChange = max(largestChange, abs(next - price) / scale)
+            price = next
+        }
+        for i in 0..<n {
+            let s = ws.throughput[i]
+            let e = s > 0 ? max(-1, min(1, ws.excessDemand[i] / s)) : 0
+            move(&ws.prices[i], slot: i, excess: e, floor: goodsFloor)
+        }
+        for r in 0..<m {
+            let e = max(-1, min(1, ws.resourceExcess[r] / available[r]))
+            move(&ws.resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor)
+        }
+        return largestChange
+    }
+}

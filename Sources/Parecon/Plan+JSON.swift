@@ -1,0 +1,54 @@
+extension Plan {
+    /// The plan as a `parecon-plan/1` document (DESIGN §7): status, mode, rounds, prices and
+    /// resourcePrices (id → price), activity (workers' council id → x_w), consumption (consumers'
+    /// council id → good id → quantity), maxRelativeImbalance and seconds, plus the balances by
+    /// good and resource, welfare, the numbers communicated and the settings used.
+    public func jsonDocument(for economy: Economy) -> JSONValue {
+        func map(_ ids: [String], _ values: [Double]) -> JSONValue {
+            .object(JSONObject(zip(ids, values).map { .init(key: $0, value: .number($1)) }))
+        }
+        let goodIDs = economy.goods.map(\.id)
+        let consumption = JSONValue.object(JSONObject(economy.consumersCouncils.enumerated().map { c, council in
+            .init(key: council.id, value: .object(JSONObject((0..<economy.goodCount).compactMap { i in
+                self.consumption[c, i] > 0 ? .init(key: goodIDs[i], value: .number(self.consumption[c, i])) : nil
+            })))
+        }))
+        let goods = JSONValue.object(JSONObject(economy.goods.indices.map { i in
+            .init(key: goodIDs[i], value: .object(JSONObject([
+                .init(key: "supply", value: .number(supply[i])),
+                .init(key: "use", value: .number(use[i])),
+                .init(key: "excessDemand", value: .number(excessDemand[i])),
+                .init(key: "relativeImbalance", value: .number(relativeImbalance[i])),
+            ])))
+        }))
+        let resources = JSONValue.object(JSONObject(economy.resources.indices.map { r in
+            .init(key: economy.resources[r].id, value: .object(JSONObject([
+                .init(key: "available", value: .number(economy.resources[r].available)),
+                .init(key: "use", value: .number(resourceUse[r])),
+            ])))
+        }))
+        var members: [JSONObject.Member] = [
+            .init(key: "format", value: .string("parecon-plan/1")),
+            .init(key: "economy", value: .string(economy.name)),
+            .init(key: "status", value: .string(status.rawValue)),
+            .init(key: "mode", value: .string(mode.rawValue)),
+            .init(key: "rounds", value: .number(Double(rounds))),
+            .init(key: "seconds", value: .number(seconds)),
+            .init(key: "tolerance", value: .number(settings.tolerance)),
+            .init(key: "maxRelativeImbalance", value: .number(maxRelativeImbalance)),
+            .init(key: "maxRelativeRevision", value: .number(maxRelativeRevision)),
+            .init(key: "welfare", value: .number(welfare)),
+            .init(key: "prices", value: map(goodIDs, prices)),
+            .init(key: "resourcePrices", value: map(economy.resources.map(\.id), resourcePrices)),
+            .init(key: "activity", value: map(economy.workersCouncils.map(\.id), activity)),
+            .init(key: "consumption", value: consumption),
+            .init(key: "goods", value: goods),
+            .init(key: "resources", value: resources),
+        ]
+        members.append(.init(key: "communication", value: .object(JSONObject([
+            .init(key: "pricesPublished", value: .number(Double(pricesPublished))),
+            .init(key: "proposalNumbersReceived", value: .number(Double(proposalNumbersReceived))),
+        ]))))
+        return .object(JSONObject(members))
+    }
+}

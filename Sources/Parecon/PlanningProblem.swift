@@ -1,0 +1,133 @@
+import Foundation
+import PareconLinearAlgebra
+
+/// The economy in the dense, solver-ready form that the round loop streams through BLAS.
+/// Built once per solve; immutable afterwards.
+struct PlanningProblem: Sendable {
+    let goodCount: Int
+    let resourceCount: Int
+    let workersCouncilCount: Int
+    let consumersCouncilCount: Int
+
+    /// `V`: W × n, row `w` is council `w`'s net output per unit of activity.
+    let netOutput: Matrix
+    /// `Bm`: W × m, row `w` is council `w`'s primary-resource use per unit of activity.
+    let resourceUse: Matrix
+    let available: [Double]
+    let capacity: [Double]
+    /// `1 / k_w`; zero for constant-returns councils.
+    let inverseElasticity: [Double]
+    let constantReturns: [Bool]
+
+    /// Gross outputs (the `produces` entries) in compressed-row form, so that gross supply and
+    /// each council's gross value cost O(number of entries) instead of another matrix pass.
+    let outputStart: [Int]
+    let outputGood: [Int]
+    let outputAmount: [Double]
+
+    /// Cobb–Douglas councils, aggregated: `Σ_c B_c α_ci` (their total spending on good `i`).
+    let cobbDouglasSpending: [Double]
+    /// `Σ_c B_c (log B_c + Σ_i α_ci log α_ci)` over Cobb–Douglas councils (welfare constant).
+    let cobbDouglasWelfareConstant: Double
+    /// CES councils grouped by elasticity of substitution, so that each group is two gemv calls.
+    let cesGroups: [CESGroup]
+
+    /// Numbers a proposal carries, summed over councils: each workers' council reports its
+    /// outputs and inputs, each consumers' council its requested quantities.
+    let proposalNumbers: Int
+
+    struct CESGroup: Sendable {
+        let sigma: Double
+        /// Council indices (into the economy's consumers' councils).
+        let councils: [Int]
+        /// `α_ck^σ`, one row per council of the group.
+        let weightsToSigma: Matrix
+        let allowance: [Double]
+        /// `Σ_c B_c log B_c` over the group.
+        let welfareConstant: Double
+    }
+
+    init(_ economy: Economy) {
+        let n = economy.goodCount, m = economy.resourceCount
+        let workers = economy.workersCouncils
+        goodCount = n
+        resourceCount = m
+        workersCouncilCount = workers.count
+        consumersCouncilCount = economy.consumersCouncilCount
+
+        var v = Matrix(rows: workers.count, columns: n)
+        var b = Matrix(rows: workers.count, columns: m)
+        var start = [0], good: [Int] = [], amount: [Double] = []
+        var numbers = 0
+        for (w, council) in workers.enumerated() {
+            for entry in council.produces.sorted(by: { economy.goodIndex[$0.id]! < economy.goodIndex[$1.id]! }) {
+                let i = economy.goodIndex[entry.id]!
+                v[w, i] += entry.amount
+                if entry.amount > 0 {
+                    good.append(i)
+                    amount.append(entry.amount)
+                }
+            }
+            start.append(good.count)
+            for entry in council.uses {
+                if let i = economy.goodIndex[entry.id] {
+                    v[w, i] -= entry.amount
+                } else if let r = economy.resourceIndex[entry.id] {
+                    b[w, r] += entry.amount
+                }
+            }
+            numbers += Set(council.produces.map(\.id) + council.uses.map(\.id)).count
+        }
+        netOutput = v
+        resourceUse = b
+        available = economy.resources.map(\.available)
+        capacity = workers.map(\.capacity)
+        inverseElasticity = workers.map { $0.elasticity.map { 1 / $0 } ?? 0 }
+        constantReturns = workers.map(\.hasConstantReturns)
+        outputStart = start
+        outputGood = good
+        outputAmount = amount
+
+        var spending = [Double](repeating: 0, count: n)
+        var constant = 0.0
+        var groups: [Double: (councils: [Int], rows: [[Double]], allowance: [Double])] = [:]
+        for (c, council) in economy.consumersCouncils.enumerated() {
+            let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: economy)
+            numbers += weights.filter { $0 > 0 }.count
+            let budget = council.allowance
+            switch council.preferences {
+            case .cobbDouglas:
+                constant += budget * Foundation.log(budget)
+                for i in 0..<n where weights[i] > 0 {
+                    spending[i] += budget * weights[i]
+                    constant += budget * weights[i] * Foundation.log(weights[i])
+                }
+            case let .ces(sigma, _):
+                var group = groups[sigma] ?? ([], [], [])
+                group.councils.append(c)
+                group.rows.append(weights.map { $0 > 0 ? Foundation.pow($0, sigma) : 0 })
+                group.allowance.append(budget)
+                groups[sigma] = group
+            }
+        }
+        cobbDouglasSpending = spending
+        cobbDouglasWelfareConstant = constant
+        cesGroups = groups.keys.sorted().map { sigma in
+            let group = groups[sigma]!
+            return CESGroup(
+                sigma: sigma, councils: group.councils, weightsToSigma: Matrix(group.rows.isEmpty ? [] : group.rows),
+                allowance: group.allowance,
+                welfareConstant: group.allowance.reduce(0) { $0 + $1 * Foundation.log($1) })
+        }
+        proposalNumbers = numbers
+    }
+
+    /// A council's weights as a dense vector over goods, scaled to sum to 1.
+    static func denseWeights(_ weights: [Quantity], economy: Economy) -> [Double] {
+        var dense = [Double](repeating: 0, count: economy.goodCount)
+        for weight in weights { dense[economy.goodIndex[weight.id]!] += weight.amount }
+        let total = dense.reduce(0, +)
+        return dense.map { $0 / total }
+    }
+}
+

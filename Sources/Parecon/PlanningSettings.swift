@@ -1,0 +1,90 @@
+/// Settings of the participatory procedure. Every default is a named constant in
+/// ``PlanningSettings/Defaults``; `parecon plan --help` shows them.
+public struct PlanningSettings: Sendable, Equatable, Codable {
+    /// Converged when every relative imbalance of DESIGN §7 is at most this.
+    public var tolerance: Double
+    /// A run stopped by a limit whose imbalance is at most this is reported `convergedInaccurate`.
+    public var inaccurateTolerance: Double
+    /// Stop after this many rounds (`maxRounds`).
+    public var maxRounds: Int
+    /// Stop after this many seconds of wall time (`timeLimit`); `nil` for none.
+    public var timeLimit: Double?
+    /// The facilitation board's first relative price step `λ` (tatonnement).
+    public var priceStep: Double
+    /// The largest relative step the board's step adaptation may reach.
+    public var maxPriceStep: Double
+    /// Factor by which a price's step grows while its excess demand keeps its sign.
+    public var stepGrowth: Double
+    /// Factor by which a price's step shrinks when its excess demand changes sign (overshoot).
+    public var stepShrink: Double
+    /// Constant-returns councils' revision rate `η`: the fraction of capacity by which a council
+    /// revises its last proposal per unit of relative surplus `π_w / (produces_w · p)` (DESIGN §4).
+    public var revisionRate: Double
+    /// Below this fraction of the price level a price moves additively, so that a price can
+    /// reach zero (a free good or a slack resource) and rise again from it.
+    public var priceFloorFraction: Double
+    /// The indicative prices the board publishes in the first round (goods and resources).
+    public var initialPrice: Double
+
+    public init(
+        tolerance: Double = Defaults.tolerance,
+        inaccurateTolerance: Double = Defaults.inaccurateTolerance,
+        maxRounds: Int = Defaults.maxRounds,
+        timeLimit: Double? = nil,
+        priceStep: Double = Defaults.priceStep,
+        maxPriceStep: Double = Defaults.maxPriceStep,
+        stepGrowth: Double = Defaults.stepGrowth,
+        stepShrink: Double = Defaults.stepShrink,
+        revisionRate: Double = Defaults.revisionRate,
+        priceFloorFraction: Double = Defaults.priceFloorFraction,
+        initialPrice: Double = Defaults.initialPrice
+    ) {
+        self.tolerance = tolerance
+        self.inaccurateTolerance = inaccurateTolerance
+        self.maxRounds = maxRounds
+        self.timeLimit = timeLimit
+        self.priceStep = priceStep
+        self.maxPriceStep = maxPriceStep
+        self.stepGrowth = stepGrowth
+        self.stepShrink = stepShrink
+        self.revisionRate = revisionRate
+        self.priceFloorFraction = priceFloorFraction
+        self.initialPrice = initialPrice
+    }
+
+    /// The defaults, in one place.
+    public enum Defaults {
+        public static let tolerance = 1e-6
+        public static let inaccurateTolerance = 1e-3
+        public static let maxRounds = 100_000
+        public static let priceStep = 0.1
+        public static let maxPriceStep = 1.0
+        public static let stepGrowth = 1.2
+        public static let stepShrink = 0.5
+        public static let revisionRate = 0.2
+        public static let priceFloorFraction = 1e-3
+        public static let initialPrice = 1.0
+    }
+
+    /// Every problem with these settings, as messages naming the setting.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        func positive(_ value: Double, _ name: String) {
+            if !(value.isFinite && value > 0) { problems.append("\(name) must be a positive finite number, found \(format(value))") }
+        }
+        positive(tolerance, "tolerance")
+        positive(inaccurateTolerance, "inaccurateTolerance")
+        if maxRounds < 1 { problems.append("maxRounds must be at least 1, found \(maxRounds)") }
+        if let timeLimit { positive(timeLimit, "timeLimit") }
+        positive(priceStep, "priceStep")
+        positive(maxPriceStep, "maxPriceStep")
+        if maxPriceStep.isFinite && maxPriceStep > 1 { problems.append("maxPriceStep must be at most 1 (a larger step can make a price negative), found \(format(maxPriceStep))") }
+        if !(stepGrowth.isFinite && stepGrowth >= 1) { problems.append("stepGrowth must be at least 1, found \(format(stepGrowth))") }
+        if !(stepShrink.isFinite && stepShrink > 0 && stepShrink < 1) { problems.append("stepShrink must be in (0, 1), found \(format(stepShrink))") }
+        positive(revisionRate, "revisionRate")
+        if revisionRate.isFinite && revisionRate > 1 { problems.append("revisionRate must be at most 1, found \(format(revisionRate))") }
+        positive(priceFloorFraction, "priceFloorFraction")
+        positive(initialPrice, "initialPrice")
+        return problems
+    }
+}

@@ -1,0 +1,73 @@
+/// Preallocated buffers that the round loop reuses: a round allocates nothing.
+///
+/// A final class owning raw buffers, so that the loop can hand stable pointers to BLAS without
+/// copy-on-write checks or exclusivity juggling. Created once per solve.
+final class PlanningWorkspace {
+    let n: Int, m: Int, w: Int
+
+    /// Indicative prices of goods `p` and of primary resources `q`.
+    let prices: UnsafeMutableBufferPointer<Double>
+    let resourcePrices: UnsafeMutableBufferPointer<Double>
+    /// Unit surplus `π = V p − Bm q` of each workers' council.
+    let surplus: UnsafeMutableBufferPointer<Double>
+    /// Gross value `produces_w · p` of one unit of each council's activity.
+    let grossValue: UnsafeMutableBufferPointer<Double>
+    /// Proposed activity levels, this round's and the last.
+    let activity: UnsafeMutableBufferPointer<Double>
+    let previousActivity: UnsafeMutableBufferPointer<Double>
+    /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
+    let netSupply: UnsafeMutableBufferPointer<Double>
+    let grossSupply: UnsafeMutableBufferPointer<Double>
+    let demand: UnsafeMutableBufferPointer<Double>
+    let excessDemand: UnsafeMutableBufferPointer<Double>
+    let throughput: UnsafeMutableBufferPointer<Double>
+    /// `Bmᵀ x` and `z_R = Bmᵀ x − R`.
+    let resourceUse: UnsafeMutableBufferPointer<Double>
+    let resourceExcess: UnsafeMutableBufferPointer<Double>
+    /// The board's per-price relative steps and last relative excess (goods then resources).
+    let step: UnsafeMutableBufferPointer<Double>
+    let lastRelativeExcess: UnsafeMutableBufferPointer<Double>
+    /// CES scratch: `p^(1−σ)`, `Aᵀ u` (length n), and per-group denominators and `B_c / denom_c`.
+    let cesPower: UnsafeMutableBufferPointer<Double>
+    let cesSum: UnsafeMutableBufferPointer<Double>
+    let cesDenominators: [UnsafeMutableBufferPointer<Double>]
+    let cesShares: [UnsafeMutableBufferPointer<Double>]
+
+    init(_ problem: PlanningProblem) {
+        n = problem.goodCount
+        m = problem.resourceCount
+        w = problem.workersCouncilCount
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
+            b.initialize(repeating: 0)
+            return b
+        }
+        prices = buffer(n)
+        resourcePrices = buffer(m)
+        surplus = buffer(w)
+        grossValue = buffer(w)
+        activity = buffer(w)
+        previousActivity = buffer(w)
+        netSupply = buffer(n)
+        grossSupply = buffer(n)
+        demand = buffer(n)
+        excessDemand = buffer(n)
+        throughput = buffer(n)
+        resourceUse = buffer(m)
+        resourceExcess = buffer(m)
+        step = buffer(n + m)
+        lastRelativeExcess = buffer(n + m)
+        cesPower = buffer(n)
+        cesSum = buffer(n)
+        cesDenominators = problem.cesGroups.map { buffer($0.councils.count) }
+        cesShares = problem.cesGroups.map { buffer($0.councils.count) }
+    }
+
+    deinit {
+        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, netSupply, grossSupply,
+                  demand, excessDemand, throughput, resourceUse, resourceExcess, step, lastRelativeExcess,
+                  cesPower, cesSum] + cesDenominators + cesShares {
+            b.deallocate()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import PareconLinearAlgebra
+
+extension PlanningProblem {
+    /// Step 2 of a round (DESIGN §2, §4): every workers' council proposes an activity level at the
+    /// published prices.
+    ///
+    /// Unit surplus (social benefit minus social cost), for all councils at once through BLAS:
+    ///
+    ///     π = V p − Bm q
+    ///
+    /// A council with finite elasticity proposes the maximiser of `π x − x²/(2k)` on `[0, cap]`:
+    ///
+    ///     x = clamp(k π, 0, cap)
+    ///
+    /// A constant-returns council revises its last proposal gradually (a proximal step): it
+    /// maximises `π x − (ρ/2)(x − x_prev)²` with `ρ = (produces · p) / (η cap)`, i.e.
+    ///
+    ///     x = clamp(x_prev + η cap π / (produces · p), 0, cap)
+    ///
+    /// so a relative surplus of 1 moves it by the fraction `η` of its capacity.
+    func proposeActivity(_ ws: PlanningWorkspace, revisionRate: Double) {
+        let w = workersCouncilCount
+        guard w > 0 else { return }
+        netOutput.elements.withUnsafeBufferPointer { v in
+            BLAS.gemv(.none, rows: w, columns: goodCount, alpha: 1, a: v.baseAddress!,
+                      x: ws.prices.baseAddress!, beta: 0, y: ws.surplus.baseAddress!)
+        }
+        if resourceCount > 0 {
+            resourceUse.elements.withUnsafeBufferPointer { b in
+                BLAS.gemv(.none, rows: w, columns: resourceCount, alpha: -1, a: b.baseAddress!,
+                          x: ws.resourcePrices.baseAddress!, beta: 1, y: ws.surplus.baseAddress!)
+            }
+        }
+        let p = ws.prices
+        outputStart.withUnsafeBufferPointer { start in
+            outputGood.withUnsafeBufferPointer { good in
+                outputAmount.withUnsafeBufferPointer { amount in
+                    capacity.withUnsafeBufferPointer { cap in
+                        inverseElasticity.withUnsafeBufferPointer { inverseK in
+                            for council in 0..<w {
+                                let surplus = ws.surplus[council]
+                                let x: Double
+                                if inverseK[council] > 0 {
+                                    x = surplus / inverseK[council]
+                                    ws.grossValue[council] = 0
+                                } else {
+                                    var value = 0.0
+                                    for e in start[council]..<start[council + 1] { value += amount[e] * p[good[e]] }
+                                    ws.grossValue[council] = value
+                                    if value > 0 {
+                                        x = ws.previousActivity[council] + revisionRate * cap[council] * surplus / value
+                                    } else {
+                                        // Its outputs are free: it can only cut back.
+                                        x = surplus < 0 ? 0 : ws.previousActivity[council]
+                                    }
+                                }
+                                ws.activity[council] = min(max(x, 0), cap[council])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gross supply `Σ_w x_w produces_w` by good, from the compressed outputs.
+    func sumGrossSupply(_ ws: PlanningWorkspace) {
+        let s = ws.grossSupply
+        for i in 0..<goodCount { s[i] = 0 }
+        outputStart.withUnsafeBufferPointer { start in
+            outputGood.withUnsafeBufferPointer { good in
+                outputAmount.withUnsafeBufferPointer { amount in
+                    for council in 0..<workersCouncilCount {
+                        let x = ws.activity[council]
+                        if x == 0 { continue }
+                        for e in start[council]..<start[council + 1] { s[good[e]] += x * amount[e] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `−Σ_w φ_w(x_w) = −Σ x_w² / (2 k_w)`: the workers' councils' part of welfare.
+    func expansionCost(_ ws: PlanningWorkspace) -> Double {
+        var cost = 0.0
+        inverseElasticity.withUnsafeBufferPointer { inverseK in
+            for council in 0..<workersCouncilCount {
+                let x = ws.activity[council]
+                cost += 0.5 * x * x * inverseK[council]
+            }
+        }
+        return cost
+    }
+}

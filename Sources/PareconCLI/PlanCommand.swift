@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Parecon
+
+/// `parecon plan FILE`: run the participatory rounds on an economy file.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Run participatory planning rounds on an economy file.",
+        discussion: """
+            Prints a progress table on stderr (every few rounds and at the end) and the plan on \
+            stdout: status, rounds, time, indicative prices, what each council produces or receives, \
+            and the imbalance of every good and resource.
+
+            Examples:
+              parecon plan plans/two-goods.json
+              parecon plan plans/two-goods.json --format json > plan.json
+              parecon plan plans/leontief.json --tolerance 1e-8 --trace rounds.csv
+              parecon plan big.json --max-rounds 500 --time-limit 60 --quiet
+
+            Exit status: 0 converged, 1 stopped without converging, 2 bad input or usage.
+            """
+    )
+
+    @Argument(help: "An economy file (parecon-economy/1 JSON).")
+    var file: String
+
+    @Option(help: "Converged when every relative imbalance is at most this.")
+    var tolerance: Double = PlanningSettings.Defaults.tolerance
+
+    @Option(help: "Stop after this many rounds.")
+    var maxRounds: Int = PlanningSettings.Defaults.maxRounds
+
+    @Option(help: "Stop after this many seconds.")
+    var timeLimit: Double?
+
+    @Option(help: "The facilitation board's first relative price step.")
+    var priceStep: Double = PlanningSettings.Defaults.priceStep
+
+    @Option(help: "Constant-returns councils' revision rate (fraction of capacity per unit of relative surplus).")
+    var revisionRate: Double = PlanningSettings.Defaults.revisionRate
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Write one CSV row per round to this file.", valueName: "FILE.csv"))
+    var trace: String?
+
+    @Option(help: "Print a progress row every this many rounds (and the last).")
+    var progressEvery: Int = 0
+
+    @Flag(help: "No progress table on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if maxRounds < 1 { throw ValidationError("--max-rounds must be at least 1, found \(maxRounds)") }
+        if progressEvery < 0 { throw ValidationError("--progress-every must be non-negative, found \(progressEvery)") }
+    }
+
+    func run() throws {
+        let economy = try EconomyFile.load(path: file)
+        let settings = PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit,
+                                        priceStep: priceStep, revisionRate: revisionRate)
+        let problems = settings.problems()
+        if !problems.isEmpty { throw CLIError(description: problems.map { "--" + $0 }.joined(separator: "; ")) }
+
+        var traceFile: TraceFile?
+        if let trace { traceFile = try TraceFile(path: trace) }
+        var table = quiet ? nil : ProgressTable(every: progressEvery, economy: economy)
+        table?.writeHeader()
+
+        let plan = try ParticipatoryPlanner(settings: settings).plan(economy) { record in
+            traceFile?.append(record)
+            table?.row(record)
+        }
+        try traceFile?.close()
+        table?.footer(plan)
+
+        var out = StandardOutput()
+        switch format {
+        case .text: plan.writeReport(for: economy, to: &out)
+        case .json: out.write(plan.jsonDocument(for: economy).serialized(pretty: true) + "\n")
+        }
+        if !plan.status.isConverged { throw PlanNotConverged() }
+    }
+}

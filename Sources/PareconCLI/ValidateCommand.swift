@@ -1,0 +1,28 @@
+import ArgumentParser
+import Parecon
+
+/// `parecon validate FILE`: check an economy file without planning.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check an economy file and report every problem in it.",
+        discussion: """
+            Examples:
+              parecon validate plans/two-goods.json
+
+            Exit status: 0 valid, 2 problems found (listed on stderr).
+            """
+    )
+
+    @Argument(help: "An economy file (parecon-economy/1 JSON).")
+    var file: String
+
+    func run() throws {
+        let economy = try EconomyFile.load(path: file)
+        let constantReturns = economy.workersCouncils.filter(\.hasConstantReturns).count
+        print("\(file): valid parecon-economy/1 economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
+        print("  \(economy.goodCount) goods, \(economy.resourceCount) primary resources, "
+              + "\(economy.workersCouncilCount) workers' councils (\(constantReturns) with constant returns), "
+              + "\(economy.consumersCouncilCount) consumers' councils")
+    }
+}

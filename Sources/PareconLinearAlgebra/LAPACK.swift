@@ -1,0 +1,89 @@
+import CLAPACKE
+
+/// Thin wrappers over LAPACKE (row-major) that turn LAPACK's `info` into `LinearAlgebraError`.
+///
+/// Each routine works on copies held by the caller (`inout`), as LAPACK overwrites its inputs.
+public enum LAPACK {
+    /// Solves `A X = B` by LU with partial pivoting (`dgesv`). On return `b` holds `X`.
+    ///
+    /// - Throws: `LinearAlgebraError.singular` when a pivot is exactly zero.
+    public static func gesv(a: Matrix, b: inout Matrix) throws {
+        guard a.rows == a.columns, b.rows == a.rows else {
+            throw LinearAlgebraError.dimensionMismatch("gesv: A is \(a.rows) × \(a.columns), B has \(b.rows) rows")
+        }
+        let n = a.rows
+        if n == 0 || b.columns == 0 { return }
+        var lu = a.elements
+        var pivots = [Int32](repeating: 0, count: n)
+        let nrhs = b.columns
+        let info = lu.withUnsafeMutableBufferPointer { ap in
+            b.elements.withUnsafeMutableBufferPointer { bp in
+                pivots.withUnsafeMutableBufferPointer { ip in
+                    LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), Int32(nrhs),
+                                  ap.baseAddress!, Int32(n), ip.baseAddress!, bp.baseAddress!, Int32(nrhs))
+                }
+            }
+        }
+        try check(info, routine: "dgesv") { .singular(routine: "dgesv", pivot: $0) }
+    }
+
+    /// Solves `A x = b` for one right-hand side by `dgesv`.
+    public static func solve(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+        var rhs = Matrix(rows: b.count, columns: 1, elements: b)
+        try gesv(a: a, b: &rhs)
+        return rhs.elements
+    }
+
+    /// Solves `A X = B` for symmetric positive definite `A` by Cholesky (`dposv`, upper
+    /// triangle referenced). On return `b` holds `X`.
+    ///
+    /// - Throws: `LinearAlgebraError.notPositiveDefinite` when a leading minor is not positive.
+    public static func posv(a: Matrix, b: inout Matrix) throws {
+        guard a.rows == a.columns, b.rows == a.rows else {
+            throw LinearAlgebraError.dimensionMismatch("posv: A is \(a.rows) × \(a.columns), B has \(b.rows) rows")
+        }
+        let n = a.rows
+        if n == 0 || b.columns == 0 { return }
+        var factor = a.elements
+        let nrhs = b.columns
+        let info = factor.withUnsafeMutableBufferPointer { ap in
+            b.elements.withUnsafeMutableBufferPointer { bp in
+                LAPACKE_dposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(nrhs),
+                              ap.baseAddress!, Int32(n), bp.baseAddress!, Int32(nrhs))
+            }
+        }
+        try check(info, routine: "dposv") { .notPositiveDefinite(routine: "dposv", order: $0) }
+    }
+
+    /// Least squares `min ‖A X − B‖` for a full-rank `m × n` matrix `A` with `m ≥ n`
+    /// (`dgels`, QR). Returns the `n × nrhs` solution.
+    ///
+    /// - Throws: `LinearAlgebraError.rankDeficient` when `A` does not have full rank.
+    public static func gels(a: Matrix, b: Matrix) throws -> Matrix {
+        guard b.rows == a.rows else {
+            throw LinearAlgebraError.dimensionMismatch("gels: A has \(a.rows) rows, B has \(b.rows)")
+        }
+        guard a.rows >= a.columns else {
+            throw LinearAlgebraError.dimensionMismatch("gels: only overdetermined or square systems (m ≥ n) are supported; A is \(a.rows) × \(a.columns)")
+        }
+        let (m, n, nrhs) = (a.rows, a.columns, b.columns)
+        if n == 0 || nrhs == 0 { return Matrix(rows: n, columns: nrhs) }
+        var qr = a.elements
+        var rhs = b.elements
+        let info = qr.withUnsafeMutableBufferPointer { ap in
+            rhs.withUnsafeMutableBufferPointer { bp in
+                LAPACKE_dgels(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(m), Int32(n), Int32(nrhs),
+                              ap.baseAddress!, Int32(n), bp.baseAddress!, Int32(nrhs))
+            }
+        }
+        try check(info, routine: "dgels") { .rankDeficient(routine: "dgels", index: $0) }
+        return Matrix(rows: n, columns: nrhs, elements: Array(rhs[0..<(n * nrhs)]))
+    }
+
+    private static func check(
+        _ info: Int32, routine: String, positive: (Int) -> LinearAlgebraError
+    ) throws {
+        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: routine, argument: Int(-info)) }
+        if info > 0 { throw positive(Int(info)) }
+    }
+}

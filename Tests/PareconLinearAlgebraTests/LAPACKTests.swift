@@ -1,0 +1,81 @@
+import Testing
+import PareconLinearAlgebra
+
+@Suite struct LAPACKTests {
+    /// Naive Gaussian elimination with partial pivoting, the independent reference.
+    static func naiveSolve(_ a: Matrix, _ b: [Double]) -> [Double] {
+        let n = a.rows
+        var m = (0..<n).map { a.row($0) + [b[$0]] }
+        for k in 0..<n {
+            let p = (k..<n).max { abs(m[$0][k]) < abs(m[$1][k]) }!
+            m.swapAt(k, p)
+            for i in (k + 1)..<n {
+                let f = m[i][k] / m[k][k]
+                for j in k...n { m[i][j] -= f * m[k][j] }
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = m[i][n]
+            for j in (i + 1)..<n { s -= m[i][j] * x[j] }
+            x[i] = s / m[i][i]
+        }
+        return x
+    }
+
+    @Test func gesvMatchesGaussianElimination() throws {
+        var random = TestRandom(seed: 21)
+        let a = random.matrix(12, 12), b = random.vector(12)
+        let x = try LAPACK.solve(a, b)
+        let reference = Self.naiveSolve(a, b)
+        for i in 0..<12 { #expect(close(x[i], reference[i], 1e-9)) }
+    }
+
+    @Test func gesvReportsASingularMatrix() {
+        let a = Matrix([[1, 2, 3], [2, 4, 6], [1, 0, 1]])
+        #expect(throws: LinearAlgebraError.self) { try LAPACK.solve(a, [1, 2, 3]) }
+        do {
+            _ = try LAPACK.solve(a, [1, 2, 3])
+        } catch let error as LinearAlgebraError {
+            guard case .singular(routine: "dgesv", _) = error else {
+                Issue.record("expected a singular-matrix error, got \(error)")
+                return
+            }
+        } catch { Issue.record("unexpected error \(error)") }
+    }
+
+    @Test func posvSolvesAGramSystemAndRejectsAnIndefiniteOne() throws {
+        var random = TestRandom(seed: 5)
+        let g = random.matrix(10, 6)
+        var a = Matrix(rows: 6, columns: 6)
+        BLAS.syrk(.transposed, a: g, c: &a)
+        let b = random.vector(6)
+        var rhs = Matrix(rows: 6, columns: 1, elements: b)
+        try LAPACK.posv(a: a, b: &rhs)
+        let reference = LAPACKTests.naiveSolve(a, b)
+        for i in 0..<6 { #expect(close(rhs.elements[i], reference[i], 1e-8)) }
+
+        var indefinite = Matrix(rows: 2, columns: 1, elements: [1, 1])
+        #expect(throws: LinearAlgebraError.notPositiveDefinite(routine: "dposv", order: 2)) {
+            try LAPACK.posv(a: Matrix([[1, 2], [2, 1]]), b: &indefinite)
+        }
+    }
+
+    @Test func gelsMatchesTheNormalEquations() throws {
+        var random = TestRandom(seed: 8)
+        let a = random.matrix(15, 4), b = random.vector(15)
+        let x = try LAPACK.gels(a: a, b: Matrix(rows: 15, columns: 1, elements: b)).elements
+        // Normal equations AᵀA x = Aᵀb, solved by naive elimination.
+        var ata = Matrix(rows: 4, columns: 4)
+        BLAS.syrk(.transposed, a: a, c: &ata)
+        var atb = [Double](repeating: 0, count: 4)
+        for j in 0..<4 { for i in 0..<15 { atb[j] += a[i, j] * b[i] } }
+        let reference = Self.naiveSolve(ata, atb)
+        for j in 0..<4 { #expect(close(x[j], reference[j], 1e-9)) }
+
+        let rankDeficient = Matrix([[1, 0], [2, 0], [3, 0]])  // R(2,2) is exactly zero
+        #expect(throws: LinearAlgebraError.self) {
+            try LAPACK.gels(a: rankDeficient, b: Matrix(rows: 3, columns: 1, elements: [1, 2, 3]))
+        }
+    }
+}
