@@ -53,7 +53,13 @@ extension PlanningProblem {
     /// which is Lange's `p_i (1 + λ e)` for a price above the floor `ε p̄` and additive below it, so
     /// that a free good's or a slack resource's price can reach zero and rise again. The board
     /// adapts each step from what it sees: `λ_i` shrinks when `e` changes sign (it overshot) and
-    /// grows while `e` keeps its sign, up to `maxPriceStep`. Returns the largest relative change.
+    /// grows while `e` keeps its sign, up to `maxPriceStep`.
+    ///
+    /// When some councils have constant returns, the board prices the proposals' trend: it uses
+    /// the excess demand at the extrapolated proposals `2x − x_prev` (computed from the last two
+    /// sums, `z − (Vᵀx − Vᵀx_prev)`, with no extra pass over the matrix). With the councils'
+    /// proximal revisions this is a primal–dual hybrid-gradient step (Chambolle–Pock), which
+    /// converges where plain price-following cycles for ever. Returns the largest relative change.
     func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings) -> Double {
         let n = goodCount, m = resourceCount
         let goodsFloor = settings.priceFloorFraction * priceLevel(ws)
@@ -61,6 +67,7 @@ extension PlanningProblem {
         for r in 0..<m { largestResourcePrice = max(largestResourcePrice, ws.resourcePrices[r]) }
         let resourceFloor = settings.priceFloorFraction * max(largestResourcePrice, priceLevel(ws))
         var largestChange = 0.0
+        let extrapolation = hasConstantReturns ? 1.0 : 0.0
 
         func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double) {
             let last = ws.lastRelativeExcess[slot]
@@ -77,11 +84,13 @@ extension PlanningProblem {
         }
         for i in 0..<n {
             let s = ws.throughput[i]
-            let e = s > 0 ? max(-1, min(1, ws.excessDemand[i] / s)) : 0
+            let trend = extrapolation * (ws.netSupply[i] - ws.previousNetSupply[i])
+            let e = s > 0 ? max(-1, min(1, (ws.excessDemand[i] - trend) / s)) : 0
             move(&ws.prices[i], slot: i, excess: e, floor: goodsFloor)
         }
         for r in 0..<m {
-            let e = max(-1, min(1, ws.resourceExcess[r] / available[r]))
+            let trend = extrapolation * (ws.resourceUse[r] - ws.previousResourceUse[r])
+            let e = max(-1, min(1, (ws.resourceExcess[r] + trend) / available[r]))
             move(&ws.resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor)
         }
         return largestChange

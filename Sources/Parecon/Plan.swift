@@ -29,7 +29,8 @@ public struct RoundRecord: Sendable, Equatable {
     public var round: Int
     /// The largest relative imbalance of goods and resources (DESIGN §7) at this round's proposals.
     public var maxImbalance: Double
-    /// The largest relative revision of a constant-returns council's proposal, `|x − x_prev| / cap`.
+    /// The largest revision of a constant-returns council's proposal, `|x − x_prev| / (η cap)`:
+    /// for a council inside its range, its relative surplus `|π_w| / (produces_w · p)`.
     public var maxRevision: Double
     /// The largest relative price change the board made after this round, `|Δp| / max(p, floor)`.
     public var largestPriceChange: Double
@@ -76,7 +77,7 @@ public struct Plan: Sendable {
     public var resourceUse: [Double]
     /// The largest relative imbalance of goods and resources (the convergence measure).
     public var maxRelativeImbalance: Double
-    /// The largest relative revision of a constant-returns council in the last round.
+    /// The largest revision of a constant-returns council in the last round, `|x − x_prev| / (η cap)`.
     public var maxRelativeRevision: Double
     /// `Σ_c B_c log U_c(d_c) − Σ_w φ_w(x_w)`.
     public var welfare: Double

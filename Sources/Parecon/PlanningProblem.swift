@@ -18,6 +18,9 @@ struct PlanningProblem: Sendable {
     /// `1 / k_w`; zero for constant-returns councils.
     let inverseElasticity: [Double]
     let constantReturns: [Bool]
+    /// Whether any council has constant returns: then the board extrapolates the proposals'
+    /// trend (see ``movePrices``), which is what makes the proximal revisions converge.
+    let hasConstantReturns: Bool
 
     /// Gross outputs (the `produces` entries) in compressed-row form, so that gross supply and
     /// each council's gross value cost O(number of entries) instead of another matrix pass.
@@ -84,6 +87,7 @@ struct PlanningProblem: Sendable {
         capacity = workers.map(\.capacity)
         inverseElasticity = workers.map { $0.elasticity.map { 1 / $0 } ?? 0 }
         constantReturns = workers.map(\.hasConstantReturns)
+        hasConstantReturns = constantReturns.contains(true)
         outputStart = start
         outputGood = good
         outputAmount = amount

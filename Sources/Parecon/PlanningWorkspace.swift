@@ -21,6 +21,9 @@ final class PlanningWorkspace {
     let demand: UnsafeMutableBufferPointer<Double>
     let excessDemand: UnsafeMutableBufferPointer<Double>
     let throughput: UnsafeMutableBufferPointer<Double>
+    /// The last round's `Vᵀ x` and `Bmᵀ x`, for the board's extrapolation of the proposals' trend.
+    let previousNetSupply: UnsafeMutableBufferPointer<Double>
+    let previousResourceUse: UnsafeMutableBufferPointer<Double>
     /// `Bmᵀ x` and `z_R = Bmᵀ x − R`.
     let resourceUse: UnsafeMutableBufferPointer<Double>
     let resourceExcess: UnsafeMutableBufferPointer<Double>
@@ -54,6 +57,8 @@ final class PlanningWorkspace {
         excessDemand = buffer(n)
         throughput = buffer(n)
         resourceUse = buffer(m)
+        previousNetSupply = buffer(n)
+        previousResourceUse = buffer(m)
         resourceExcess = buffer(m)
         step = buffer(n + m)
         lastRelativeExcess = buffer(n + m)
@@ -65,7 +70,7 @@ final class PlanningWorkspace {
 
     deinit {
         for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, netSupply, grossSupply,
-                  demand, excessDemand, throughput, resourceUse, resourceExcess, step, lastRelativeExcess,
+                  demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum] + cesDenominators + cesShares {
             b.deallocate()
         }

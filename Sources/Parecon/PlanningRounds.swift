@@ -1,0 +1,114 @@
+import Foundation
+import PareconLinearAlgebra
+
+/// The participatory procedure one round at a time: the economy in solver form, the board's
+/// state and the preallocated workspace. ``ParticipatoryPlanner`` drives it to convergence;
+/// benchmarks and round-by-round tools drive it themselves.
+///
+/// A round reads like the algorithm (DESIGN §2):
+///
+///     councils propose at the published prices  →  the board sums the proposals
+///     →  check convergence  →  the board moves the prices
+///
+/// It is four matrix–vector products over all councils (two passes over the technology matrix)
+/// plus O(n + m + W) work, and allocates nothing.
+public final class PlanningRounds {
+    public let economy: Economy
+    public let settings: PlanningSettings
+    let problem: PlanningProblem
+    let workspace: PlanningWorkspace
+
+    /// Rounds run so far.
+    public private(set) var round = 0
+    /// The convergence measure at the last round's proposals.
+    private(set) var measure = ConvergenceMeasure()
+    /// Welfare at the last round's proposals.
+    public private(set) var welfare = 0.0
+
+    /// Prepares the rounds: validates the settings, builds the dense technology matrices and
+    /// the workspace, and sets the board's first indicative prices.
+    public init(economy: Economy, settings: PlanningSettings = PlanningSettings()) throws(PlanningSettingsError) {
+        let problems = settings.problems()
+        guard problems.isEmpty else { throw PlanningSettingsError(problems: problems) }
+        self.economy = economy
+        self.settings = settings
+        problem = PlanningProblem(economy)
+        workspace = PlanningWorkspace(problem)
+        for i in 0..<problem.goodCount { workspace.prices[i] = settings.initialPrice }
+        for r in 0..<problem.resourceCount { workspace.resourcePrices[r] = settings.initialPrice }
+        for k in 0..<(problem.goodCount + problem.resourceCount) { workspace.step[k] = settings.priceStep }
+    }
+
+    /// The largest relative imbalance of goods and resources at the last round's proposals.
+    public var maxImbalance: Double { measure.maxImbalance }
+    /// The largest relative revision of a constant-returns council in the last round.
+    public var maxRevision: Double { measure.maxRevision }
+
+    /// Whether the last round's proposals meet the tolerance.
+    public var isConverged: Bool {
+        round > 0 && measure.maxImbalance <= settings.tolerance && measure.maxRevision <= settings.tolerance
+    }
+
+    /// Whether the last round produced non-finite numbers.
+    public var hasDiverged: Bool { !measure.maxImbalance.isFinite || !welfare.isFinite }
+
+    /// Councils propose at the current prices and the board sums and measures the proposals.
+    public func collectProposals() {
+        round += 1
+        let ws = workspace
+        if round > 1 {
+            for w in 0..<problem.workersCouncilCount { ws.previousActivity[w] = ws.activity[w] }
+            for i in 0..<problem.goodCount { ws.previousNetSupply[i] = ws.netSupply[i] }
+            for r in 0..<problem.resourceCount { ws.previousResourceUse[r] = ws.resourceUse[r] }
+        }
+        problem.proposeActivity(ws, revisionRate: settings.revisionRate)
+        let consumersWelfare = problem.proposeConsumption(ws)
+        welfare = consumersWelfare - problem.expansionCost(ws)
+        problem.sumProposals(ws)
+        measure = ConvergenceMeasure(problem, ws, tolerance: settings.tolerance, revisionRate: settings.revisionRate)
+        if round == 1 {
+            for i in 0..<problem.goodCount { ws.previousNetSupply[i] = ws.netSupply[i] }
+            for r in 0..<problem.resourceCount { ws.previousResourceUse[r] = ws.resourceUse[r] }
+        }
+    }
+
+    /// The board moves the prices from the proposals it has summed; returns the largest
+    /// relative price change.
+    @discardableResult
+    public func movePrices() -> Double {
+        problem.movePrices(workspace, settings: settings)
+    }
+
+    /// Current indicative prices of goods and resources (copies).
+    public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }
+    public var resourcePrices: [Double] { Array(workspace.resourcePrices.prefix(problem.resourceCount)) }
+    /// The last round's activity proposals (a copy).
+    public var activity: [Double] { Array(workspace.activity.prefix(problem.workersCouncilCount)) }
+
+    /// The plan at the last round's proposals and the prices they were made at.
+    public func plan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
+        let ws = workspace
+        let n = problem.goodCount, m = problem.resourceCount
+        let prices = self.prices
+        var consumption = Matrix(rows: economy.consumersCouncilCount, columns: n)
+        for (c, council) in economy.consumersCouncils.enumerated() {
+            let bundle = economy.demand(of: council, at: prices)
+            for i in 0..<n { consumption[c, i] = bundle[i] }
+        }
+        let level = problem.priceLevel(ws)
+        let imbalance = (0..<n).map {
+            ConvergenceMeasure.goodImbalance(excess: ws.excessDemand[$0], throughput: ws.throughput[$0],
+                                             price: ws.prices[$0], priceLevel: level, tolerance: settings.tolerance)
+        }
+        return Plan(
+            status: status, mode: .participatory, rounds: round, seconds: seconds, settings: settings,
+            prices: prices, resourcePrices: resourcePrices, activity: activity, consumption: consumption,
+            supply: Array(ws.grossSupply.prefix(n)),
+            use: (0..<n).map { ws.grossSupply[$0] - ws.netSupply[$0] + ws.demand[$0] },
+            excessDemand: Array(ws.excessDemand.prefix(n)), relativeImbalance: imbalance,
+            resourceUse: Array(ws.resourceUse.prefix(m)),
+            maxRelativeImbalance: measure.maxImbalance, maxRelativeRevision: measure.maxRevision, welfare: welfare,
+            pricesPublished: round * (n + m), proposalNumbersReceived: round * problem.proposalNumbers,
+            history: history)
+    }
+}
