@@ -64,6 +64,8 @@ public struct ParticipatoryPlanner: Sendable {
             && rounds.maxImbalance <= settings.inaccurateTolerance && rounds.maxRevision <= settings.inaccurateTolerance {
             status = .convergedInaccurate
         }
-        return rounds.plan(status: status, seconds: elapsed(), history: history)
+        var plan = rounds.plan(status: status, seconds: elapsed(), history: history)
+        if status == .diverged { plan.divergence = rounds.divergenceDiagnosis() }
+        return plan
     }
 }

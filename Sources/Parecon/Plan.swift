@@ -90,4 +90,7 @@ public struct Plan: Sendable {
 
     /// The round-by-round history (every round).
     public var history: [RoundRecord]
+
+    /// For a diverged run: where the numbers stopped being finite, and what to do about it.
+    public var divergence: String? = nil
 }

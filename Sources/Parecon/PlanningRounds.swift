@@ -85,6 +85,29 @@ public final class PlanningRounds {
     /// The last round's activity proposals (a copy).
     public var activity: [Double] { Array(workspace.activity.prefix(problem.workersCouncilCount)) }
 
+    /// Where the numbers stopped being finite, for the report of a diverged run: the first good,
+    /// resource or council whose price, proposal or balance is not a finite number.
+    public func divergenceDiagnosis() -> String {
+        let ws = workspace
+        let hint = "the numbers of the economy may be too large or too small for double precision; rescale its units"
+        for (i, good) in economy.goods.enumerated() {
+            let values = [("indicative price", ws.prices[i]), ("demand", ws.demand[i]), ("net supply", ws.netSupply[i]),
+                          ("excess demand", ws.excessDemand[i])]
+            if let (what, value) = values.first(where: { !$0.1.isFinite }) {
+                return "round \(round): good \"\(good.id)\": \(what) is \(value); \(hint)"
+            }
+        }
+        for (r, resource) in economy.resources.enumerated() {
+            for (what, value) in [("price", ws.resourcePrices[r]), ("use", ws.resourceUse[r])] where !value.isFinite {
+                return "round \(round): resource \"\(resource.id)\": \(what) is \(value); \(hint)"
+            }
+        }
+        for (w, council) in economy.workersCouncils.enumerated() where !ws.activity[w].isFinite || !ws.surplus[w].isFinite {
+            return "round \(round): workers' council \"\(council.id)\": proposal \(ws.activity[w]) at unit surplus \(ws.surplus[w]); \(hint)"
+        }
+        return "round \(round): welfare is \(welfare); \(hint)"
+    }
+
     /// The plan at the last round's proposals and the prices they were made at.
     public func plan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
         let ws = workspace

@@ -76,6 +76,11 @@ struct PlanCommand: ParsableCommand {
         try traceFile?.close()
         table?.footer(plan)
 
+        if plan.status == .diverged {
+            // Numerical failure: a message, no plan presented as a result.
+            standardError.write("parecon: \(file): planning diverged at \(plan.divergence ?? "round \(plan.rounds)")\n")
+            throw PlanNotConverged()
+        }
         var out = StandardOutput()
         switch format {
         case .text: plan.writeReport(for: economy, to: &out)

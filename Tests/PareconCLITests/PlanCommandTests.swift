@@ -26,3 +26,54 @@ import Testing
         #expect(abs(number(activity["weavery"]) - 20) <= 20e-6)
     }
 }
+
+extension PlanCommandTests {
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parecon-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func traceHasOneRowPerRoundAndTheProgressTableGoesToStderr() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = folder.appendingPathComponent("rounds.csv").path
+        let result = try CLIRunner.run(["plan", "plans/leontief.json", "--trace", trace])
+        #expect(result.status == 0)
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "round,max_imbalance,max_revision,largest_price_change,welfare,seconds")
+        // "status: converged (participatory) after N rounds" on stdout gives the count.
+        let summary = result.stdout.split(separator: "\n").first { $0.hasPrefix("status:") }
+        let rounds = summary.flatMap { $0.split(separator: " ").drop { $0 != "after" }.dropFirst().first }.flatMap { Int($0) }
+        #expect(rounds != nil && lines.count == rounds! + 1)
+        #expect(lines.dropFirst().enumerated().allSatisfy { index, row in row.hasPrefix("\(index + 1),") })
+        #expect(result.stderr.hasPrefix("round  max imbalance"))
+        #expect(result.stderr.contains("status: converged"))
+        #expect(result.stdout.contains("Indicative prices") && result.stdout.contains("farm-mechanised"))
+    }
+
+    @Test func roundAndTimeLimitsExitWithStatusOne() throws {
+        let rounds = try CLIRunner.run(["plan", "plans/five-goods.json", "--max-rounds", "5", "--quiet", "--format", "json"])
+        #expect(rounds.status == 1)
+        #expect(rounds.stdout.contains("\"status\": \"maxRounds\""))
+        #expect(rounds.stdout.contains("\"rounds\": 5"))
+        let time = try CLIRunner.run(["plan", "plans/five-goods.json", "--time-limit", "1e-9", "--quiet"])
+        #expect(time.status == 1)
+        #expect(time.stdout.contains("status: timeLimit"))
+    }
+
+    @Test func divergenceIsAnErrorMessageWithoutAPlan() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("huge.json").path
+        try """
+            {"format": "parecon-economy/1", "goods": [{"id": "a"}], "resources": [{"id": "l", "available": 1e308}],
+             "workersCouncils": [{"id": "w", "produces": {"a": 1e300}, "uses": {"l": 1e-300}, "capacity": 1e308, "elasticity": 1e308}],
+             "consumersCouncils": [{"id": "c", "allowance": 1e308, "preferences": {"cobbDouglas": {"a": 1}}}]}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["plan", file, "--quiet"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(file) && result.stderr.contains("diverged") && result.stderr.contains("good \"a\""))
+    }
+}
