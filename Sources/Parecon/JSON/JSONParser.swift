@@ -34,8 +34,9 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 /// accepted) and nesting deeper than ``maximumDepth`` arrays and objects.
 ///
 /// Numbers are correctly rounded: they are converted by the standard library's `Double(_:)`
-/// from the exact lexeme, except for integers of up to 18 digits, which are converted exactly
-/// through `UInt64`.
+/// from the exact lexeme, except in two cases where an exact shortcut gives the same result
+/// (integers of up to 19 digits, and Clinger's fast path: at most 2^53 times or divided by an
+/// exactly representable power of ten up to 10^22).
 ///
 /// Object members are kept in file order with duplicates (see ``JSONObject``).
 ///
@@ -130,12 +131,11 @@ private struct _JSONParser {
         self.count = count
     }
 
-    /// An open array or object.
+    /// An open array or object: its kind and where its elements or members start on the
+    /// shared `elements` or `members` stack.
     struct Frame {
         var isObject: Bool
-        var elements: [JSONValue] = []
-        var members: [JSONObject.Member] = []
-        var key: String = ""
+        var start: Int
     }
 
     /// Where a value is expected, for error messages.
@@ -150,7 +150,14 @@ private struct _JSONParser {
         if index == count {
             throw error(at: index, "the file is empty (it contains only whitespace)")
         }
+        // Open containers, and the elements and members parsed so far of all open containers.
+        // A container's contents are moved into an exactly sized array when it closes.
         var frames: [Frame] = []
+        var elements: [JSONValue] = []
+        var members: [JSONObject.Member] = []
+        frames.reserveCapacity(16)
+        elements.reserveCapacity(64)
+        members.reserveCapacity(64)
         var context = ValueContext.topLevel
 
         parseValue: while true {
@@ -170,9 +177,9 @@ private struct _JSONParser {
                     index += 1
                     value = .object(JSONObject())
                 } else {
-                    var frame = Frame(isObject: true)
-                    frame.key = try parseKeyAndColon(afterComma: false)
-                    frames.append(frame)
+                    frames.append(Frame(isObject: true, start: members.count))
+                    // The member's value is filled in when it has been parsed.
+                    members.append(JSONObject.Member(key: try parseKeyAndColon(afterComma: false), value: .null))
                     context = .memberValue
                     continue parseValue
                 }
@@ -184,7 +191,7 @@ private struct _JSONParser {
                     index += 1
                     value = .array([])
                 } else {
-                    frames.append(Frame(isObject: false))
+                    frames.append(Frame(isObject: false, start: elements.count))
                     context = .firstElement
                     continue parseValue
                 }
@@ -195,8 +202,7 @@ private struct _JSONParser {
             // A value is complete: add it to the innermost open container, closing containers
             // for as long as their closing bracket follows.
             while true {
-                let top = frames.count - 1
-                guard top >= 0 else {
+                guard let frame = frames.last else {
                     skipWhitespace()
                     if index < count {
                         throw error(at: index, "expected end of file after the top-level value, found \(found(at: index))")
@@ -204,9 +210,8 @@ private struct _JSONParser {
                     return value
                 }
                 skipWhitespace()
-                if frames[top].isObject {
-                    let key = frames[top].key
-                    frames[top].members.append(JSONObject.Member(key: key, value: value))
+                if frame.isObject {
+                    members[members.count - 1].value = value
                     guard index < count else {
                         throw error(at: index, "expected ',' or '}' after an object member, found end of file")
                     }
@@ -214,17 +219,18 @@ private struct _JSONParser {
                     case Byte.comma:
                         index += 1
                         skipWhitespace()
-                        frames[top].key = try parseKeyAndColon(afterComma: true)
+                        members.append(JSONObject.Member(key: try parseKeyAndColon(afterComma: true), value: .null))
                         context = .memberValue
                         continue parseValue
                     case Byte.closeBrace:
                         index += 1
-                        value = .object(JSONObject(frames.removeLast().members))
+                        frames.removeLast()
+                        value = .object(JSONObject(popTail(&members, from: frame.start, placeholder: JSONObject.Member(key: "", value: .null))))
                     default:
                         throw error(at: index, "expected ',' or '}' after an object member, found \(found(at: index))")
                     }
                 } else {
-                    frames[top].elements.append(value)
+                    elements.append(value)
                     guard index < count else {
                         throw error(at: index, "expected ',' or ']' after an array element, found end of file")
                     }
@@ -236,7 +242,8 @@ private struct _JSONParser {
                         continue parseValue
                     case Byte.closeBracket:
                         index += 1
-                        value = .array(frames.removeLast().elements)
+                        frames.removeLast()
+                        value = .array(popTail(&elements, from: frame.start, placeholder: .null))
                     default:
                         throw error(at: index, "expected ',' or ']' after an array element, found \(found(at: index))")
                     }
@@ -260,9 +267,10 @@ private struct _JSONParser {
     /// Parses `"key"` `:` at `index` (whitespace already skipped) and skips whitespace after the colon.
     mutating func parseKeyAndColon(afterComma: Bool) throws(JSONSyntaxError) -> String {
         guard index < count, base[index] == Byte.quote else {
+            let what = found(at: index, wholeWord: true)
             var message = afterComma
-                ? "expected a string key after ',' in an object, found \(found(at: index))"
-                : "expected a string key or '}' after '{', found \(found(at: index))"
+                ? "expected a string key after ',' in an object, found \(what)"
+                : "expected a string key or '}' after '{', found \(what)"
             if index < count {
                 switch base[index] {
                 case Byte.closeBrace where afterComma: message += " (trailing commas are not allowed)"
@@ -277,7 +285,7 @@ private struct _JSONParser {
         let key = try parseString()
         skipWhitespace()
         guard index < count, base[index] == Byte.colon else {
-            throw error(at: index, "expected ':' after the key \"\(key)\", found \(found(at: index))")
+            throw error(at: index, "expected ':' after the key \(JSONValue.string(key).serialized()), found \(found(at: index))")
         }
         index += 1
         skipWhitespace()
@@ -315,6 +323,14 @@ private struct _JSONParser {
     // MARK: Numbers
 
     /// Parses a number at `index`, which holds '-' or a digit.
+    ///
+    /// The conversion is correctly rounded. Two exact fast paths avoid the general conversion:
+    /// - no fraction and no exponent, at most 19 digits: the digits fit in a `UInt64`, and
+    ///   `Double(UInt64)` rounds correctly;
+    /// - at most 19 significant digits forming an integer `m <= 2^53`, times `10^e` with
+    ///   `|e| <= 22` (Clinger's fast path): `m` and `10^|e|` are both exactly representable, so a
+    ///   single IEEE multiplication or division gives the correctly rounded result.
+    /// Every other number goes through `Double(String)` on its exact lexeme.
     mutating func parseNumber() throws(JSONSyntaxError) -> Double {
         let start = index
         var i = index
@@ -327,44 +343,67 @@ private struct _JSONParser {
                 throw error(at: i, message)
             }
         }
-        let integerStart = i
+        // The digits of the integer and fraction parts, as an integer, while there are at most 19.
+        var mantissa: UInt64 = 0
+        var digitCount = 0
         if base[i] == Byte.zero {
             i += 1
             if i < count, isDigit(base[i]) {
                 throw error(at: i, "expected '.', 'e' or the end of the number after a leading '0', found \(found(at: i)) (leading zeros are not allowed)")
             }
+            digitCount = 1
         } else {
-            while i < count, isDigit(base[i]) { i += 1 }
+            while i < count, isDigit(base[i]) {
+                mantissa = mantissa &* 10 &+ UInt64(base[i] &- Byte.zero)
+                digitCount += 1
+                i += 1
+            }
         }
-        let integerDigits = i - integerStart
-        var isInteger = true
+        var fractionDigits = 0
         if i < count, base[i] == Byte.period {
-            isInteger = false
             i += 1
             guard i < count, isDigit(base[i]) else {
                 throw error(at: i, "expected a digit after '.' in a number, found \(found(at: i))")
             }
-            while i < count, isDigit(base[i]) { i += 1 }
+            let fractionStart = i
+            while i < count, isDigit(base[i]) {
+                mantissa = mantissa &* 10 &+ UInt64(base[i] &- Byte.zero)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            digitCount += fractionDigits
         }
+        var exponent = 0
         if i < count, base[i] | 0x20 == Byte.lowerE {
-            isInteger = false
             i += 1
-            if i < count, base[i] == Byte.plus || base[i] == Byte.minus { i += 1 }
+            var exponentNegative = false
+            if i < count, base[i] == Byte.plus || base[i] == Byte.minus {
+                exponentNegative = base[i] == Byte.minus
+                i += 1
+            }
             guard i < count, isDigit(base[i]) else {
                 throw error(at: i, "expected a digit in the exponent of a number, found \(found(at: i))")
             }
-            while i < count, isDigit(base[i]) { i += 1 }
+            while i < count, isDigit(base[i]) {
+                // Saturate: anything beyond a few digits takes the general path anyway.
+                if exponent < 100_000 { exponent = exponent * 10 + Int(base[i] &- Byte.zero) }
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
         }
         index = i
 
-        if isInteger, integerDigits <= 18 {
-            // Exact: at most 18 digits fit in a UInt64, and the conversion to Double rounds correctly.
-            var magnitude: UInt64 = 0
-            for k in integerStart..<i {
-                magnitude = magnitude &* 10 &+ UInt64(base[k] &- Byte.zero)
+        if digitCount <= 19 {  // `mantissa` holds all the digits exactly (10^19 - 1 < 2^64).
+            let decimalExponent = exponent - fractionDigits
+            var value: Double?
+            if decimalExponent == 0 {
+                value = Double(mantissa)
+            } else if mantissa <= 1 << 53, decimalExponent >= -22, decimalExponent <= 22 {
+                value = decimalExponent > 0
+                    ? Double(mantissa) * exactPowersOfTen[decimalExponent]
+                    : Double(mantissa) / exactPowersOfTen[-decimalExponent]
             }
-            let value = Double(magnitude)
-            return negative ? -value : value
+            if let value { return negative ? -value : value }
         }
 
         // The lexeme is valid JSON, which is also valid input for Double(_:) (correctly rounded).
@@ -661,6 +700,30 @@ private struct _JSONParser {
         }
     }
 }
+
+/// Moves `stack[start...]` into a new, exactly sized array and removes it from `stack`,
+/// without retaining and releasing each element: the elements are moved out and their slots
+/// refilled with `placeholder` (which must hold no references) before the slots are removed.
+@inline(__always)
+private func popTail<Element>(_ stack: inout [Element], from start: Int, placeholder: Element) -> [Element] {
+    let length = stack.count - start
+    let result = stack.withUnsafeMutableBufferPointer { stackBuffer in
+        let source = stackBuffer.baseAddress! + start
+        return [Element](unsafeUninitializedCapacity: length) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: source, count: length)
+            source.initialize(repeating: placeholder, count: length)
+            initialized = length
+        }
+    }
+    stack.removeSubrange(start...)
+    return result
+}
+
+/// 10^0 through 10^22, all exactly representable as `Double`.
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
 
 private let hexDigits: [Character] = Array("0123456789ABCDEF")
 

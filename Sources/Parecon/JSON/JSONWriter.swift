@@ -95,7 +95,8 @@ struct JSONWriter {
         }
         if number == 0 {
             append(number.sign == .minus ? "-0" : "0")
-        } else if number.magnitude < 9_007_199_254_740_992, number == number.rounded(.towardZero) {
+        } else if number.magnitude < 9_007_199_254_740_992, Double(Int64(number)) == number {
+            // Integral (Int64(_:) truncates, and is safe below 2^53): no fractional part.
             output.append(contentsOf: String(Int64(number)).utf8)
         } else {
             output.append(contentsOf: number.description.utf8)
