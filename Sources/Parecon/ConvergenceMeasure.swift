@@ -6,7 +6,7 @@
 /// - resources: use may exceed availability by at most the tolerance (relative), and a resource
 ///   used below availability by more than the tolerance must have a price within the tolerance
 ///   of zero, relative to the largest resource price or to 1, whichever is larger;
-/// - constant-returns councils: the revision `|x − x_prev| / (η cap)`, which for a council
+/// - constant-returns councils: the revision `|x − x_prev| / (η_w cap)`, which for a council
 ///   strictly inside its range is its relative surplus `|π_w| / (produces_w · p)` — what it would
 ///   still gain by changing its proposal. Zero when every such council is done revising.
 struct ConvergenceMeasure {
@@ -18,7 +18,7 @@ struct ConvergenceMeasure {
 
     init() {}
 
-    init(_ problem: PlanningProblem, _ ws: PlanningWorkspace, tolerance: Double, revisionRate: Double) {
+    init(_ problem: PlanningProblem, _ ws: PlanningWorkspace, tolerance: Double) {
         let level = problem.priceLevel(ws)
         for i in 0..<problem.goodCount {
             maxGoodsImbalance = max(maxGoodsImbalance, Self.goodImbalance(
@@ -33,7 +33,7 @@ struct ConvergenceMeasure {
                 price: ws.resourcePrices[r], largestPrice: largestResourcePrice, tolerance: tolerance))
         }
         for w in 0..<problem.workersCouncilCount where problem.constantReturns[w] {
-            maxRevision = max(maxRevision, abs(ws.activity[w] - ws.previousActivity[w]) / (revisionRate * problem.capacity[w]))
+            maxRevision = max(maxRevision, abs(ws.activity[w] - ws.previousActivity[w]) / (ws.revisionRate[w] * problem.capacity[w]))
         }
     }
 

@@ -37,6 +37,7 @@ public final class PlanningRounds {
         for i in 0..<problem.goodCount { workspace.prices[i] = settings.initialPrice }
         for r in 0..<problem.resourceCount { workspace.resourcePrices[r] = settings.initialPrice }
         for k in 0..<(problem.goodCount + problem.resourceCount) { workspace.step[k] = settings.priceStep }
+        for w in 0..<problem.workersCouncilCount { workspace.revisionRate[w] = settings.revisionRate }
     }
 
     /// The largest relative imbalance of goods and resources at the last round's proposals.
@@ -61,11 +62,11 @@ public final class PlanningRounds {
             for i in 0..<problem.goodCount { ws.previousNetSupply[i] = ws.netSupply[i] }
             for r in 0..<problem.resourceCount { ws.previousResourceUse[r] = ws.resourceUse[r] }
         }
-        problem.proposeActivity(ws, revisionRate: settings.revisionRate)
+        problem.proposeActivity(ws, settings: settings)
         let consumersWelfare = problem.proposeConsumption(ws)
         welfare = consumersWelfare - problem.expansionCost(ws)
         problem.sumProposals(ws)
-        measure = ConvergenceMeasure(problem, ws, tolerance: settings.tolerance, revisionRate: settings.revisionRate)
+        measure = ConvergenceMeasure(problem, ws, tolerance: settings.tolerance)
         if round == 1 {
             for i in 0..<problem.goodCount { ws.previousNetSupply[i] = ws.netSupply[i] }
             for r in 0..<problem.resourceCount { ws.previousResourceUse[r] = ws.resourceUse[r] }

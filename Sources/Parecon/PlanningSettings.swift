@@ -20,6 +20,11 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
     /// Constant-returns councils' revision rate `η`: the fraction of capacity by which a council
     /// revises its last proposal per unit of relative surplus `π_w / (produces_w · p)` (DESIGN §4).
     public var revisionRate: Double
+    /// The largest revision rate a constant-returns council's adaptation may reach.
+    public var maxRevisionRate: Double
+    /// Factor by which a constant-returns council's revision rate grows while its surplus keeps
+    /// its sign (it shrinks by `stepShrink` when the sign changes).
+    public var revisionGrowth: Double
     /// Below this fraction of the price level a price moves additively, so that a price can
     /// reach zero (a free good or a slack resource) and rise again from it.
     public var priceFloorFraction: Double
@@ -36,6 +41,8 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         stepGrowth: Double = Defaults.stepGrowth,
         stepShrink: Double = Defaults.stepShrink,
         revisionRate: Double = Defaults.revisionRate,
+        maxRevisionRate: Double = Defaults.maxRevisionRate,
+        revisionGrowth: Double = Defaults.revisionGrowth,
         priceFloorFraction: Double = Defaults.priceFloorFraction,
         initialPrice: Double = Defaults.initialPrice
     ) {
@@ -48,6 +55,8 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         self.stepGrowth = stepGrowth
         self.stepShrink = stepShrink
         self.revisionRate = revisionRate
+        self.maxRevisionRate = maxRevisionRate
+        self.revisionGrowth = revisionGrowth
         self.priceFloorFraction = priceFloorFraction
         self.initialPrice = initialPrice
     }
@@ -62,6 +71,8 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         public static let stepGrowth = 1.2
         public static let stepShrink = 0.5
         public static let revisionRate = 0.2
+        public static let maxRevisionRate = 100.0
+        public static let revisionGrowth = 1.1
         public static let priceFloorFraction = 1e-3
         public static let initialPrice = 1.0
     }
@@ -82,7 +93,11 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         if !(stepGrowth.isFinite && stepGrowth >= 1) { problems.append("stepGrowth must be at least 1, found \(format(stepGrowth))") }
         if !(stepShrink.isFinite && stepShrink > 0 && stepShrink < 1) { problems.append("stepShrink must be in (0, 1), found \(format(stepShrink))") }
         positive(revisionRate, "revisionRate")
-        if revisionRate.isFinite && revisionRate > 1 { problems.append("revisionRate must be at most 1, found \(format(revisionRate))") }
+        positive(maxRevisionRate, "maxRevisionRate")
+        if !(revisionGrowth.isFinite && revisionGrowth >= 1) { problems.append("revisionGrowth must be at least 1, found \(format(revisionGrowth))") }
+        if revisionRate.isFinite && maxRevisionRate.isFinite && revisionRate > maxRevisionRate {
+            problems.append("revisionRate must be at most maxRevisionRate (\(format(maxRevisionRate))), found \(format(revisionRate))")
+        }
         positive(priceFloorFraction, "priceFloorFraction")
         positive(initialPrice, "initialPrice")
         return problems

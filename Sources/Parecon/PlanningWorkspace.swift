@@ -15,6 +15,10 @@ final class PlanningWorkspace {
     /// Proposed activity levels, this round's and the last.
     let activity: UnsafeMutableBufferPointer<Double>
     let previousActivity: UnsafeMutableBufferPointer<Double>
+    /// Constant-returns councils' own revision rates `η_w` and last relative surpluses: each
+    /// council learns from its own rounds how boldly to revise.
+    let revisionRate: UnsafeMutableBufferPointer<Double>
+    let lastRelativeSurplus: UnsafeMutableBufferPointer<Double>
     /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
     let netSupply: UnsafeMutableBufferPointer<Double>
     let grossSupply: UnsafeMutableBufferPointer<Double>
@@ -51,6 +55,8 @@ final class PlanningWorkspace {
         grossValue = buffer(w)
         activity = buffer(w)
         previousActivity = buffer(w)
+        revisionRate = buffer(w)
+        lastRelativeSurplus = buffer(w)
         netSupply = buffer(n)
         grossSupply = buffer(n)
         demand = buffer(n)
@@ -69,7 +75,7 @@ final class PlanningWorkspace {
     }
 
     deinit {
-        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, netSupply, grossSupply,
+        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum] + cesDenominators + cesShares {
             b.deallocate()

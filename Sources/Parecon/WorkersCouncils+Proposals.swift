@@ -13,12 +13,15 @@ extension PlanningProblem {
     ///     x = clamp(k π, 0, cap)
     ///
     /// A constant-returns council revises its last proposal gradually (a proximal step): it
-    /// maximises `π x − (ρ/2)(x − x_prev)²` with `ρ = (produces · p) / (η cap)`, i.e.
+    /// maximises `π x − (ρ/2)(x − x_prev)²` with `ρ = (produces · p) / (η_w cap)`, i.e.
     ///
-    ///     x = clamp(x_prev + η cap π / (produces · p), 0, cap)
+    ///     x = clamp(x_prev + η_w cap π / (produces · p), 0, cap)
     ///
-    /// so a relative surplus of 1 moves it by the fraction `η` of its capacity.
-    func proposeActivity(_ ws: PlanningWorkspace, revisionRate: Double) {
+    /// so a relative surplus of 1 moves it by the fraction `η_w` of its capacity. Each council
+    /// learns its own `η_w` from its rounds: it halves it (`stepShrink`) when its surplus changes
+    /// sign — it overshot — and lets it grow (`revisionGrowth`, up to `maxRevisionRate`) while its
+    /// surplus keeps its sign and its revision stays inside its range.
+    func proposeActivity(_ ws: PlanningWorkspace, settings: PlanningSettings) {
         let w = workersCouncilCount
         guard w > 0 else { return }
         netOutput.elements.withUnsafeBufferPointer { v in
@@ -48,7 +51,18 @@ extension PlanningProblem {
                                     for e in start[council]..<start[council + 1] { value += amount[e] * p[good[e]] }
                                     ws.grossValue[council] = value
                                     if value > 0 {
-                                        x = ws.previousActivity[council] + revisionRate * cap[council] * surplus / value
+                                        let relative = surplus / value
+                                        var eta = ws.revisionRate[council]
+                                        let last = ws.lastRelativeSurplus[council]
+                                        ws.lastRelativeSurplus[council] = relative
+                                        let inside = ws.previousActivity[council] > 0 && ws.previousActivity[council] < cap[council]
+                                        if relative * last < 0 {
+                                            eta *= settings.stepShrink
+                                        } else if relative * last > 0 && inside {
+                                            eta = min(eta * settings.revisionGrowth, settings.maxRevisionRate)
+                                        }
+                                        ws.revisionRate[council] = eta
+                                        x = ws.previousActivity[council] + eta * cap[council] * relative
                                     } else {
                                         // Its outputs are free: it can only cut back.
                                         x = surplus < 0 ? 0 : ws.previousActivity[council]
