@@ -1,10 +1,37 @@
+/// What the file loader found before the semantic checks: its own problems, and what it
+/// dropped, so that the semantic checks neither repeat nor misplace a problem.
+struct LoaderFindings: Sendable {
+    /// Structural problems (wrong types, missing and unknown fields), reported first.
+    var problems: [EconomyProblem] = []
+    /// Ids of entries dropped as malformed: references to them are not reported again.
+    var droppedIDs: Set<String> = []
+    /// For each top-level list, the position in the file of each entry that was kept.
+    var positions: [String: [Int]] = [:]
+    /// Top-level lists about which a problem was already reported (missing, not an array, or a
+    /// malformed entry): "the economy has no goods" would then be wrong or repeated.
+    var reportedLists: Set<String> = []
+    /// Whether a workers' council was dropped: then "no council produces this good" may be wrong.
+    var droppedWorkersCouncil = false
+}
+
 /// The semantic checks of an economy, collecting every problem instead of stopping at the first.
 struct EconomyValidator {
-    var problems: [EconomyProblem] = []
-    let declaredElsewhere: Set<String>
+    var problems: [EconomyProblem]
+    let findings: LoaderFindings
+    var declaredElsewhere: Set<String> { findings.droppedIDs }
 
-    init(declaredElsewhere: Set<String>) {
-        self.declaredElsewhere = declaredElsewhere
+    init(findings: LoaderFindings) {
+        self.findings = findings
+        self.problems = findings.problems
+    }
+
+    /// The position in the file of the `i`-th entry of `list` that reached these checks.
+    private func position(_ list: String, _ i: Int) -> Int {
+        findings.positions[list]?[i] ?? i
+    }
+
+    private func alreadyReported(_ list: String) -> Bool {
+        findings.reportedLists.contains(list)
     }
 
     private mutating func report(_ location: String, _ field: String, _ message: String) {
@@ -19,6 +46,9 @@ struct EconomyValidator {
         goods: [Good], resources: [PrimaryResource],
         workersCouncils: [WorkersCouncil], consumersCouncils: [ConsumersCouncil]
     ) {
+        // Locations name entries by their position in the file (the loader may have dropped
+        // malformed entries before these checks).
+
         // Ids: non-empty and unique across goods, resources and councils.
         var firstSeen: [String: String] = [:]
         func checkID(_ id: String, _ location: String, into validator: inout EconomyValidator) {
@@ -32,19 +62,29 @@ struct EconomyValidator {
                 firstSeen[id] = location
             }
         }
-        for (i, good) in goods.enumerated() { checkID(good.id, Self.location("goods", i, good.id), into: &self) }
-        for (i, resource) in resources.enumerated() { checkID(resource.id, Self.location("resources", i, resource.id), into: &self) }
-        for (i, council) in workersCouncils.enumerated() { checkID(council.id, Self.location("workersCouncils", i, council.id), into: &self) }
-        for (i, council) in consumersCouncils.enumerated() { checkID(council.id, Self.location("consumersCouncils", i, council.id), into: &self) }
+        for (i, good) in goods.enumerated() { checkID(good.id, Self.location("goods", position("goods", i), good.id), into: &self) }
+        for (i, resource) in resources.enumerated() {
+            checkID(resource.id, Self.location("resources", position("resources", i), resource.id), into: &self)
+        }
+        for (i, council) in workersCouncils.enumerated() {
+            checkID(council.id, Self.location("workersCouncils", position("workersCouncils", i), council.id), into: &self)
+        }
+        for (i, council) in consumersCouncils.enumerated() {
+            checkID(council.id, Self.location("consumersCouncils", position("consumersCouncils", i), council.id), into: &self)
+        }
 
-        if goods.isEmpty {
+        // An empty list is only reported when nothing has been said about it yet.
+        let noGoods = goods.isEmpty && !alreadyReported("goods")
+        let noWorkers = workersCouncils.isEmpty && !alreadyReported("workersCouncils")
+        let noConsumers = consumersCouncils.isEmpty && !alreadyReported("consumersCouncils")
+        if noGoods {
             report("", "goods", "the economy has no goods; at least one is needed")
         }
-        if workersCouncils.isEmpty && consumersCouncils.isEmpty {
+        if noWorkers && noConsumers {
             report("", "workersCouncils", "the economy has no councils at all; at least one workers' council and one consumers' council are needed")
-        } else if workersCouncils.isEmpty {
+        } else if noWorkers {
             report("", "workersCouncils", "the economy has no workers' councils; at least one is needed")
-        } else if consumersCouncils.isEmpty {
+        } else if noConsumers {
             report("", "consumersCouncils", "the economy has no consumers' councils; at least one is needed")
         }
 
@@ -52,7 +92,7 @@ struct EconomyValidator {
         let resourceIDs = Set(resources.map(\.id))
 
         for (i, resource) in resources.enumerated() {
-            let location = Self.location("resources", i, resource.id)
+            let location = Self.location("resources", position("resources", i), resource.id)
             if !resource.available.isFinite || resource.available <= 0 {
                 report(location, "available", "must be a positive finite number, found \(format(resource.available))")
             }
@@ -60,7 +100,7 @@ struct EconomyValidator {
 
         var produced = Set<String>()
         for (i, council) in workersCouncils.enumerated() {
-            let location = Self.location("workersCouncils", i, council.id)
+            let location = Self.location("workersCouncils", position("workersCouncils", i), council.id)
             if council.produces.isEmpty {
                 report(location, "produces", "must name at least one good with a positive amount")
             } else if !council.produces.contains(where: { $0.amount > 0 }) {
@@ -95,7 +135,7 @@ struct EconomyValidator {
         }
 
         for (i, council) in consumersCouncils.enumerated() {
-            let location = Self.location("consumersCouncils", i, council.id)
+            let location = Self.location("consumersCouncils", position("consumersCouncils", i), council.id)
             if !council.allowance.isFinite || council.allowance <= 0 {
                 report(location, "allowance", "must be a positive finite number, found \(format(council.allowance))")
             }
@@ -124,7 +164,7 @@ struct EconomyValidator {
                     report(location, field, "\"\(weight.id)\" is a primary resource; consumers' councils can only ask for goods")
                 } else if !goodIDs.contains(weight.id) {
                     if !declaredElsewhere.contains(weight.id) { report(location, field, "unknown good \"\(weight.id)\"") }
-                } else if weight.amount > 0 && !produced.contains(weight.id) && declaredElsewhere.isEmpty {
+                } else if weight.amount > 0 && !produced.contains(weight.id) && !findings.droppedWorkersCouncil {
                     report(location, field, "good \"\(weight.id)\" is wanted but no workers' council produces it")
                 }
                 if !weight.amount.isFinite || weight.amount < 0 {

@@ -122,23 +122,19 @@ public struct Economy: Sendable {
     ) throws(EconomyError) {
         try self.init(name: name, goods: goods, resources: resources,
                       workersCouncils: workersCouncils, consumersCouncils: consumersCouncils,
-                      declaredElsewhere: [], earlierProblems: [])
+                      findings: LoaderFindings())
     }
 
-    /// Used by the file loader: `declaredElsewhere` are ids of entries the loader dropped because
-    /// they were malformed (so references to them are not reported again), and `earlierProblems`
-    /// are the loader's own findings, reported together with the semantic ones.
+    /// Used by the file loader, whose own findings are reported together with the semantic ones.
     init(
         name: String,
         goods: [Good],
         resources: [PrimaryResource],
         workersCouncils: [WorkersCouncil],
         consumersCouncils: [ConsumersCouncil],
-        declaredElsewhere: Set<String>,
-        earlierProblems: [EconomyProblem]
+        findings: LoaderFindings
     ) throws(EconomyError) {
-        var validator = EconomyValidator(declaredElsewhere: declaredElsewhere)
-        validator.problems = earlierProblems
+        var validator = EconomyValidator(findings: findings)
         validator.validate(goods: goods, resources: resources,
                            workersCouncils: workersCouncils, consumersCouncils: consumersCouncils)
         if !validator.problems.isEmpty { throw EconomyError(file: nil, problems: validator.problems) }

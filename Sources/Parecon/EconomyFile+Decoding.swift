@@ -1,9 +1,12 @@
 /// Walks a parsed economy document, collecting structural problems (wrong types, missing and
 /// unknown fields) with their location. A malformed entry is dropped from what is passed on to
 /// the semantic checks, and its id is remembered so that references to it are not reported twice.
+/// The kept entries' positions in the file go along, so that the semantic checks name them
+/// by where they are in the file.
 struct EconomyDecoder {
-    var problems: [EconomyProblem] = []
-    var droppedIDs: Set<String> = []
+    /// Everything found so far, handed to the semantic checks.
+    var findings = LoaderFindings()
+    var problems: [EconomyProblem] { findings.problems }
 
     struct Parts {
         var name = ""
@@ -14,13 +17,14 @@ struct EconomyDecoder {
     }
 
     private mutating func report(_ location: String, _ field: String, _ message: String) {
-        problems.append(EconomyProblem(location: location, field: field, message: message))
+        findings.problems.append(EconomyProblem(location: location, field: field, message: message))
     }
 
     mutating func decodeEconomy(_ value: JSONValue) -> Parts {
         var parts = Parts()
         guard case let .object(top) = value else {
             report("", "", "the document must be a JSON object, found \(value.typeName)")
+            findings.reportedLists = ["goods", "resources", "workersCouncils", "consumersCouncils"]
             return parts
         }
         checkKeys(top, "", allowed: ["format", "name", "goods", "resources", "workersCouncils", "consumersCouncils"])
@@ -46,6 +50,8 @@ struct EconomyDecoder {
         _ top: JSONObject, _ key: String, required: Bool,
         _ decode: (inout EconomyDecoder, JSONObject, String) -> T?
     ) -> [T] {
+        let problemsBefore = problems.count
+        defer { if problems.count > problemsBefore { findings.reportedLists.insert(key) } }
         guard let value = top[key] else {
             if required { report("", key, "missing; expected an array") }
             return []
@@ -55,10 +61,14 @@ struct EconomyDecoder {
             return []
         }
         var result: [T] = []
+        var positions: [Int] = []
         result.reserveCapacity(items.count)
+        positions.reserveCapacity(items.count)
+        defer { findings.positions[key] = positions }
         for (index, item) in items.enumerated() {
             guard case let .object(object) = item else {
                 report("\(key)[\(index)]", "", "expected an object, found \(item.typeName)")
+                if key == "workersCouncils" { findings.droppedWorkersCouncil = true }
                 continue
             }
             let id: String
@@ -73,8 +83,10 @@ struct EconomyDecoder {
             let decoded = decode(&self, object, location)
             if let decoded, problems.count == before {
                 result.append(decoded)
-            } else if !id.isEmpty {
-                droppedIDs.insert(id)
+                positions.append(index)
+            } else {
+                if !id.isEmpty { findings.droppedIDs.insert(id) }
+                if key == "workersCouncils" { findings.droppedWorkersCouncil = true }
             }
         }
         return result
@@ -116,7 +128,10 @@ struct EconomyDecoder {
             report(location, "preferences", "expected an object, found \(value.typeName)")
             return nil
         }
-        let kinds = preferences.keys
+        for key in preferences.duplicateKeys {
+            report(location, "preferences.\(key)", "the field appears more than once")
+        }
+        let kinds = uniqueKeys(preferences)
         guard kinds.count == 1, let kind = kinds.first, kind == "cobbDouglas" || kind == "ces" else {
             report(location, "preferences", "expected exactly one of \"cobbDouglas\" or \"ces\", found \(kinds.isEmpty ? "none" : kinds.map { "\"\($0)\"" }.joined(separator: ", "))")
             return nil
@@ -142,9 +157,15 @@ struct EconomyDecoder {
         for key in object.duplicateKeys {
             report(location, fieldPrefix + key, "the field appears more than once")
         }
-        for key in object.keys where !allowed.contains(key) {
+        for key in uniqueKeys(object) where !allowed.contains(key) {
             report(location, fieldPrefix + key, "unknown field; expected one of \(allowed.joined(separator: ", "))")
         }
+    }
+
+    /// The object's keys in file order, each once (duplicates are reported separately).
+    private func uniqueKeys(_ object: JSONObject) -> [String] {
+        var seen = Set<String>()
+        return object.keys.filter { seen.insert($0).inserted }
     }
 
     private func string(_ object: JSONObject, _ key: String) -> String? {

@@ -34,7 +34,7 @@ public enum EconomyFile {
         do {
             return try Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
                                workersCouncils: parts.workersCouncils, consumersCouncils: parts.consumersCouncils,
-                               declaredElsewhere: decoder.droppedIDs, earlierProblems: decoder.problems)
+                               findings: decoder.findings)
         } catch {
             var error = error
             error.file = file

@@ -34,7 +34,15 @@ struct Parecon: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            standardError.write("parecon: " + message(for: error) + "\n")
+            switch error {
+            case is EconomyError, is PlanningSettingsError, is CLIError:
+                standardError.write("parecon: " + message(for: error) + "\n")
+            default:
+                // argument-parser's message reads "Error: ..." and the usage; keep one prefix.
+                var text = fullMessage(for: error)
+                if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+                standardError.write("parecon: " + text + "\n")
+            }
             Foundation.exit(2)
         }
     }

@@ -25,19 +25,19 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "An economy file (parecon-economy/1 JSON).")
     var file: String
 
-    @Option(help: "Converged when every relative imbalance is at most this.")
+    @Option(parsing: .unconditional, help: "Converged when every relative imbalance is at most this.")
     var tolerance: Double = PlanningSettings.Defaults.tolerance
 
-    @Option(help: "Stop after this many rounds.")
+    @Option(parsing: .unconditional, help: "Stop after this many rounds.")
     var maxRounds: Int = PlanningSettings.Defaults.maxRounds
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds.")
     var timeLimit: Double?
 
-    @Option(help: "The facilitation board's first relative price step.")
+    @Option(parsing: .unconditional, help: "The facilitation board's first relative price step.")
     var priceStep: Double = PlanningSettings.Defaults.priceStep
 
-    @Option(help: "Constant-returns councils' revision rate (fraction of capacity per unit of relative surplus).")
+    @Option(parsing: .unconditional, help: "Constant-returns councils' first revision rate (fraction of capacity per unit of relative surplus).")
     var revisionRate: Double = PlanningSettings.Defaults.revisionRate
 
     @Option(help: "Output format: text or json.")
@@ -46,23 +46,37 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write one CSV row per round to this file.", valueName: "FILE.csv"))
     var trace: String?
 
-    @Option(help: "Print a progress row every this many rounds (and the last).")
+    @Option(parsing: .unconditional, help: "Print a progress row every this many rounds (and the last).")
     var progressEvery: Int = 0
 
     @Flag(help: "No progress table on stderr.")
     var quiet = false
 
+    var settings: PlanningSettings {
+        PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit,
+                         priceStep: priceStep, revisionRate: revisionRate)
+    }
+
+    /// Settings are checked before the file is read, so a bad option is not hidden by a bad file.
     func validate() throws {
-        if maxRounds < 1 { throw ValidationError("--max-rounds must be at least 1, found \(maxRounds)") }
         if progressEvery < 0 { throw ValidationError("--progress-every must be non-negative, found \(progressEvery)") }
+        let problems = settings.problems()
+        if !problems.isEmpty { throw ValidationError(problems.map(Self.optionMessage).joined(separator: "; ")) }
+    }
+
+    /// "maxRounds must be ..." → "--max-rounds must be ...".
+    static func optionMessage(_ problem: String) -> String {
+        guard let name = problem.split(separator: " ").first else { return problem }
+        var option = "--"
+        for character in name {
+            if character.isUppercase { option += "-" + character.lowercased() } else { option.append(character) }
+        }
+        return option + problem.dropFirst(name.count)
     }
 
     func run() throws {
         let economy = try EconomyFile.load(path: file)
-        let settings = PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit,
-                                        priceStep: priceStep, revisionRate: revisionRate)
-        let problems = settings.problems()
-        if !problems.isEmpty { throw CLIError(description: problems.map { "--" + $0 }.joined(separator: "; ")) }
+        let settings = self.settings
 
         var traceFile: TraceFile?
         if let trace { traceFile = try TraceFile(path: trace) }
