@@ -1,11 +1,13 @@
 /// The convergence measure of DESIGN §7 at the current proposals and prices.
 ///
-/// - goods: `|z_i| / max(supply_i, use_i)`, except that a good in surplus whose price is within
-///   the tolerance of zero (relative to the price level) is balanced: it is free, and its
-///   surplus is disposed of;
-/// - resources: use may exceed availability by at most the tolerance (relative), and a resource
-///   used below availability by more than the tolerance must have a price within the tolerance
-///   of zero, relative to the largest resource price or to 1, whichever is larger;
+/// - goods: `|z_i| / max(supply_i, use_i)`; for a good in surplus, the smaller of that and its
+///   price relative to the price level (a free good's surplus is disposed of);
+/// - resources: overuse relative to availability; for a resource used below its availability,
+///   the smaller of its relative slack and its price relative to the largest resource price or
+///   to 1, whichever is larger;
+///
+/// so the plan meets the tolerance exactly when DESIGN §7's conditions hold, and the measure
+/// moves continuously with the proposals;
 /// - constant-returns councils: the revision `|x − x_prev| / (η_w cap)`, which for a council
 ///   strictly inside its range is its relative surplus `|π_w| / (produces_w · p)` — what it would
 ///   still gain by changing its proposal. Zero when every such council is done revising.
@@ -41,7 +43,8 @@ struct ConvergenceMeasure {
         if !excess.isFinite || !throughput.isFinite { return .infinity }
         if throughput <= 0 { return 0 }
         let relative = abs(excess) / throughput
-        if excess < 0 && price <= tolerance * priceLevel { return 0 }
+        // A surplus is balanced when the good is (nearly) free: the smaller of the two.
+        if excess < 0 { return min(relative, price / priceLevel) }
         return relative
     }
 
@@ -51,7 +54,8 @@ struct ConvergenceMeasure {
         if !excess.isFinite { return .infinity }
         let relative = excess / available
         if relative >= 0 { return relative }
-        if -relative > tolerance { return price / largestPrice }
-        return 0
+        // Slack is fine when the resource is (nearly) free: the smaller of the two, so that the
+        // measure does not jump when a binding resource is a hair under its availability.
+        return min(-relative, price / largestPrice)
     }
 }

@@ -6,6 +6,10 @@ public enum BoardKind: String, Sendable, Codable, CaseIterable {
     /// Tatonnement (Lange; Albert–Hahnel): each price moves in proportion to its good's relative
     /// excess demand, with a step per price that the board adapts from the rounds it has seen.
     case tatonnement
+    /// Second-order: each council also reports how its proposal moves with prices; the board
+    /// sums the reports into the Jacobian of excess demand and takes Newton steps within a trust
+    /// region.
+    case newton
 }
 
 extension PlanningProblem {
@@ -50,6 +54,7 @@ extension PlanningProblem {
     ///
     ///     p_i ← max(0, p_i + λ_i e max(p_i, ε p̄))
     ///
+    /// (a wanted good's price falls by at most 90 % of itself in a round, so it stays positive)
     /// which is Lange's `p_i (1 + λ e)` for a price above the floor `ε p̄` and additive below it, so
     /// that a free good's or a slack resource's price can reach zero and rise again. The board
     /// adapts each step from what it sees: `λ_i` shrinks when `e` changes sign (it overshot) and
@@ -69,7 +74,7 @@ extension PlanningProblem {
         var largestChange = 0.0
         let extrapolation = hasConstantReturns ? 1.0 : 0.0
 
-        func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double) {
+        func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double, good: Int?) {
             let last = ws.lastRelativeExcess[slot]
             if e * last < 0 {
                 ws.step[slot] *= settings.stepShrink
@@ -78,7 +83,7 @@ extension PlanningProblem {
             }
             ws.lastRelativeExcess[slot] = e
             let scale = max(price, floor)
-            let next = max(0, price + ws.step[slot] * e * scale)
+            let next = boundedPrice(price + ws.step[slot] * e * scale, old: price, good: good)
             largestChange = max(largestChange, abs(next - price) / scale)
             price = next
         }
@@ -86,12 +91,12 @@ extension PlanningProblem {
             let s = ws.throughput[i]
             let trend = extrapolation * (ws.netSupply[i] - ws.previousNetSupply[i])
             let e = s > 0 ? max(-1, min(1, (ws.excessDemand[i] - trend) / s)) : 0
-            move(&ws.prices[i], slot: i, excess: e, floor: goodsFloor)
+            move(&ws.prices[i], slot: i, excess: e, floor: goodsFloor, good: i)
         }
         for r in 0..<m {
             let trend = extrapolation * (ws.resourceUse[r] - ws.previousResourceUse[r])
             let e = max(-1, min(1, (ws.resourceExcess[r] + trend) / available[r]))
-            move(&ws.resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor)
+            move(&ws.resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor, good: nil)
         }
         return largestChange
     }

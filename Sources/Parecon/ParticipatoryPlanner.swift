@@ -10,11 +10,9 @@ public struct PlanningSettingsError: Error, Sendable, Equatable, CustomStringCon
 /// prices until the plan is feasible, the round limit or the time limit. Deterministic.
 public struct ParticipatoryPlanner: Sendable {
     public var settings: PlanningSettings
-    public var board: BoardKind
 
-    public init(settings: PlanningSettings = PlanningSettings(), board: BoardKind = .tatonnement) {
+    public init(settings: PlanningSettings = PlanningSettings()) {
         self.settings = settings
-        self.board = board
     }
 
     /// Runs the rounds on `economy`. `observer` is called after every round (for a progress

@@ -85,7 +85,8 @@ public struct Plan: Sendable {
     /// Numbers the facilitation board published: `rounds × (goods + resources)`.
     public var pricesPublished: Int
     /// Numbers the councils sent back: each round, every workers' council its outputs and inputs
-    /// and every consumers' council its requested quantities.
+    /// and every consumers' council its requested quantities — and, for the second-order board,
+    /// their local responses (a slope per workers' council, demand derivatives per consumers' council).
     public var proposalNumbersReceived: Int
 
     /// The round-by-round history (every round).

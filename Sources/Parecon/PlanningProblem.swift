@@ -34,10 +34,16 @@ struct PlanningProblem: Sendable {
     let cobbDouglasWelfareConstant: Double
     /// CES councils grouped by elasticity of substitution, so that each group is two gemv calls.
     let cesGroups: [CESGroup]
+    /// Goods some consumers' council wants: their demand is infinite at a zero price, so the
+    /// board never lets their prices fall to zero (at most by `maxPriceFall` of itself per round).
+    let wanted: [Bool]
 
     /// Numbers a proposal carries, summed over councils: each workers' council reports its
     /// outputs and inputs, each consumers' council its requested quantities.
     let proposalNumbers: Int
+    /// Numbers the local responses add per round for the second-order board: one slope per
+    /// workers' council; a consumers' council's demand derivatives (its diagonal, plus `σ` for CES).
+    let responseNumbers: Int
 
     struct CESGroup: Sendable {
         let sigma: Double
@@ -62,6 +68,7 @@ struct PlanningProblem: Sendable {
         var b = Matrix(rows: workers.count, columns: m)
         var start = [0], good: [Int] = [], amount: [Double] = []
         var numbers = 0
+        var responses = workers.count
         for (w, council) in workers.enumerated() {
             for entry in council.produces.sorted(by: { economy.goodIndex[$0.id]! < economy.goodIndex[$1.id]! }) {
                 let i = economy.goodIndex[entry.id]!
@@ -98,6 +105,8 @@ struct PlanningProblem: Sendable {
         for (c, council) in economy.consumersCouncils.enumerated() {
             let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: economy)
             numbers += weights.filter { $0 > 0 }.count
+            responses += weights.filter { $0 > 0 }.count
+            if case .ces = council.preferences { responses += 1 }
             let budget = council.allowance
             switch council.preferences {
             case .cobbDouglas:
@@ -124,7 +133,26 @@ struct PlanningProblem: Sendable {
                 welfareConstant: group.allowance.reduce(0) { $0 + $1 * Foundation.log($1) })
         }
         proposalNumbers = numbers
+        responseNumbers = responses
+        var wanted = spending.map { $0 > 0 }
+        for group in cesGroups {
+            for c in 0..<group.councils.count {
+                for i in 0..<n where group.weightsToSigma[c, i] > 0 { wanted[i] = true }
+            }
+        }
+        self.wanted = wanted
     }
+
+    /// The board's price after a move: never negative, and a wanted good's price falls by at
+    /// most the fraction `maxPriceFall` of itself in one round (so it never reaches zero).
+    @inline(__always)
+    func boundedPrice(_ proposed: Double, old: Double, good: Int?) -> Double {
+        if let good, wanted[good] { return max(proposed, (1 - PlanningProblem.maxPriceFall) * old) }
+        return max(0, proposed)
+    }
+
+    /// The largest fraction by which a wanted good's price may fall in one round.
+    static let maxPriceFall = 0.9
 
     /// A council's weights as a dense vector over goods, scaled to sum to 1.
     static func denseWeights(_ weights: [Quantity], economy: Economy) -> [Double] {

@@ -17,6 +17,8 @@ public final class PlanningRounds {
     public let settings: PlanningSettings
     let problem: PlanningProblem
     let workspace: PlanningWorkspace
+    /// The second-order board's buffers, when that board is chosen.
+    let newtonWorkspace: NewtonWorkspace?
 
     /// Rounds run so far.
     public private(set) var round = 0
@@ -34,6 +36,10 @@ public final class PlanningRounds {
         self.settings = settings
         problem = PlanningProblem(economy)
         workspace = PlanningWorkspace(problem)
+        newtonWorkspace = settings.board == .newton
+            ? NewtonWorkspace(goods: problem.goodCount, resources: problem.resourceCount,
+                              workersCouncils: problem.workersCouncilCount, damping: settings.initialDamping)
+            : nil
         for i in 0..<problem.goodCount { workspace.prices[i] = settings.initialPrice }
         for r in 0..<problem.resourceCount { workspace.resourcePrices[r] = settings.initialPrice }
         for k in 0..<(problem.goodCount + problem.resourceCount) { workspace.step[k] = settings.priceStep }
@@ -77,8 +83,17 @@ public final class PlanningRounds {
     /// relative price change.
     @discardableResult
     public func movePrices() -> Double {
-        problem.movePrices(workspace, settings: settings)
+        switch settings.board {
+        case .tatonnement:
+            return problem.movePrices(workspace, settings: settings)
+        case .newton:
+            return problem.newtonMovePrices(workspace, newtonWorkspace!, merit: measure.maxImbalance, settings: settings)
+        }
     }
+
+    /// Rounds in which the second-order board could not solve its system and fell back to a
+    /// tatonnement step.
+    public var boardFallbacks: Int { newtonWorkspace?.fallbacks ?? 0 }
 
     /// Current indicative prices of goods and resources (copies).
     public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }
@@ -132,7 +147,7 @@ public final class PlanningRounds {
             excessDemand: Array(ws.excessDemand.prefix(n)), relativeImbalance: imbalance,
             resourceUse: Array(ws.resourceUse.prefix(m)),
             maxRelativeImbalance: measure.maxImbalance, maxRelativeRevision: measure.maxRevision, welfare: welfare,
-            pricesPublished: round * (n + m), proposalNumbersReceived: round * problem.proposalNumbers,
+            pricesPublished: round * (n + m), proposalNumbersReceived: round * (problem.proposalNumbers + (settings.board == .newton ? problem.responseNumbers : 0)),
             history: history)
     }
 }

@@ -30,6 +30,15 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
     public var priceFloorFraction: Double
     /// The indicative prices the board publishes in the first round (goods and resources).
     public var initialPrice: Double
+    /// The facilitation board's price rule.
+    public var board: BoardKind
+    /// Second-order board: the largest relative price change per round.
+    public var maxTrustRadius: Double
+    /// Second-order board: the first Levenberg–Marquardt damping `μ` (relative to each price's
+    /// tatonnement scale `s_i / P_i`), and the range it adapts in.
+    public var initialDamping: Double
+    public var minDamping: Double
+    public var maxDamping: Double
 
     public init(
         tolerance: Double = Defaults.tolerance,
@@ -44,7 +53,12 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         maxRevisionRate: Double = Defaults.maxRevisionRate,
         revisionGrowth: Double = Defaults.revisionGrowth,
         priceFloorFraction: Double = Defaults.priceFloorFraction,
-        initialPrice: Double = Defaults.initialPrice
+        initialPrice: Double = Defaults.initialPrice,
+        board: BoardKind = Defaults.board,
+        maxTrustRadius: Double = Defaults.maxTrustRadius,
+        initialDamping: Double = Defaults.initialDamping,
+        minDamping: Double = Defaults.minDamping,
+        maxDamping: Double = Defaults.maxDamping
     ) {
         self.tolerance = tolerance
         self.inaccurateTolerance = inaccurateTolerance
@@ -59,6 +73,11 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         self.revisionGrowth = revisionGrowth
         self.priceFloorFraction = priceFloorFraction
         self.initialPrice = initialPrice
+        self.board = board
+        self.maxTrustRadius = maxTrustRadius
+        self.initialDamping = initialDamping
+        self.minDamping = minDamping
+        self.maxDamping = maxDamping
     }
 
     /// The defaults, in one place.
@@ -75,6 +94,11 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         public static let revisionGrowth = 1.1
         public static let priceFloorFraction = 1e-3
         public static let initialPrice = 1.0
+        public static let board = BoardKind.newton
+        public static let maxTrustRadius = 4.0
+        public static let initialDamping = 1.0
+        public static let minDamping = 1e-9
+        public static let maxDamping = 10.0
     }
 
     /// Every problem with these settings, as messages naming the setting.
@@ -100,6 +124,10 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         }
         positive(priceFloorFraction, "priceFloorFraction")
         positive(initialPrice, "initialPrice")
+        positive(maxTrustRadius, "maxTrustRadius")
+        positive(initialDamping, "initialDamping")
+        positive(minDamping, "minDamping")
+        positive(maxDamping, "maxDamping")
         return problems
     }
 }

@@ -19,6 +19,10 @@ final class PlanningWorkspace {
     /// council learns from its own rounds how boldly to revise.
     let revisionRate: UnsafeMutableBufferPointer<Double>
     let lastRelativeSurplus: UnsafeMutableBufferPointer<Double>
+    /// Each council's local response `∂x_w/∂π_w` at its proposal (its `k_w`, or `η_w cap / (produces·p)`
+    /// for a constant-returns council, while inside its range; 0 at a bound): what it reports to a
+    /// second-order board.
+    let response: UnsafeMutableBufferPointer<Double>
     /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
     let netSupply: UnsafeMutableBufferPointer<Double>
     let grossSupply: UnsafeMutableBufferPointer<Double>
@@ -57,6 +61,7 @@ final class PlanningWorkspace {
         previousActivity = buffer(w)
         revisionRate = buffer(w)
         lastRelativeSurplus = buffer(w)
+        response = buffer(w)
         netSupply = buffer(n)
         grossSupply = buffer(n)
         demand = buffer(n)
@@ -75,7 +80,7 @@ final class PlanningWorkspace {
     }
 
     deinit {
-        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, netSupply, grossSupply,
+        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum] + cesDenominators + cesShares {
             b.deallocate()

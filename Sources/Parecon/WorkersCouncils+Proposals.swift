@@ -35,6 +35,7 @@ extension PlanningProblem {
             }
         }
         let p = ws.prices
+        let adaptRevision = true
         outputStart.withUnsafeBufferPointer { start in
             outputGood.withUnsafeBufferPointer { good in
                 outputAmount.withUnsafeBufferPointer { amount in
@@ -43,8 +44,10 @@ extension PlanningProblem {
                             for council in 0..<w {
                                 let surplus = ws.surplus[council]
                                 let x: Double
+                                var slope = 0.0
                                 if inverseK[council] > 0 {
                                     x = surplus / inverseK[council]
+                                    slope = 1 / inverseK[council]
                                     ws.grossValue[council] = 0
                                 } else {
                                     var value = 0.0
@@ -56,18 +59,27 @@ extension PlanningProblem {
                                         let last = ws.lastRelativeSurplus[council]
                                         ws.lastRelativeSurplus[council] = relative
                                         let inside = ws.previousActivity[council] > 0 && ws.previousActivity[council] < cap[council]
-                                        if relative * last < 0 {
+                                        if !adaptRevision {
+                                            // The second-order board prices each council's known
+                                            // slope: the councils keep it fixed (a proximal-point method).
+                                        } else if relative * last < 0 {
                                             eta *= settings.stepShrink
                                         } else if relative * last > 0 && inside {
                                             eta = min(eta * settings.revisionGrowth, settings.maxRevisionRate)
                                         }
                                         ws.revisionRate[council] = eta
                                         x = ws.previousActivity[council] + eta * cap[council] * relative
+                                        slope = eta * cap[council] / value
                                     } else {
                                         // Its outputs are free: it can only cut back.
                                         x = surplus < 0 ? 0 : ws.previousActivity[council]
                                     }
                                 }
+                                // A finite-elasticity council at a bound does not move with a small price
+                                // change; a constant-returns council reports its revision slope even
+                                // at a bound, since that is how far it moves once its surplus turns.
+                                let inside = x > 0 && x < cap[council]
+                                ws.response[council] = inside || inverseK[council] == 0 ? slope : 0
                                 ws.activity[council] = min(max(x, 0), cap[council])
                             }
                         }

@@ -40,6 +40,9 @@ struct PlanCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Constant-returns councils' first revision rate (fraction of capacity per unit of relative surplus).")
     var revisionRate: Double = PlanningSettings.Defaults.revisionRate
 
+    @Option(help: "The facilitation board: tatonnement or newton.")
+    var board: BoardKind = PlanningSettings.Defaults.board
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -54,7 +57,7 @@ struct PlanCommand: ParsableCommand {
 
     var settings: PlanningSettings {
         PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit,
-                         priceStep: priceStep, revisionRate: revisionRate)
+                         priceStep: priceStep, revisionRate: revisionRate, board: board)
     }
 
     /// Settings are checked before the file is read, so a bad option is not hidden by a bad file.

@@ -148,6 +148,17 @@ public enum BLAS {
         }
     }
 
+    /// `C ← α AᵀA + β C` for a row-major `rows × columns` matrix `A` (leading dimension
+    /// `columns`) into the **upper triangle** of the row-major `columns × columns` matrix `C`.
+    /// Allocates nothing; the caller mirrors the triangle if it needs the full matrix.
+    @inlinable
+    public static func syrkTransposedUpper(
+        rows: Int, columns: Int, alpha: Double, a: UnsafePointer<Double>, beta: Double, c: UnsafeMutablePointer<Double>
+    ) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasInt(columns), blasInt(rows), alpha,
+                    a, blasInt(max(columns, 1)), beta, c, blasInt(max(columns, 1)))
+    }
+
     // MARK: Threads
 
     /// The number of threads OpenBLAS uses.

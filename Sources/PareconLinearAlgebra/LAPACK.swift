@@ -55,6 +55,17 @@ public enum LAPACK {
         try check(info, routine: "dposv") { .notPositiveDefinite(routine: "dposv", order: $0) }
     }
 
+    /// Cholesky solve in place: `a` (row-major `n × n`, upper triangle referenced) is overwritten
+    /// by its factor and `b` (`n` values) by the solution. Allocates nothing; for hot loops.
+    ///
+    /// - Throws: `LinearAlgebraError.notPositiveDefinite` when a leading minor is not positive.
+    public static func posv(order n: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>) throws(LinearAlgebraError) {
+        if n == 0 { return }
+        let info = LAPACKE_dposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, 1)
+        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dposv", argument: Int(-info)) }
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", order: Int(info)) }
+    }
+
     /// Least squares `min ‖A X − B‖` for a full-rank `m × n` matrix `A` with `m ≥ n`
     /// (`dgels`, QR). Returns the `n × nrhs` solution.
     ///

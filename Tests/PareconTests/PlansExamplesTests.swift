@@ -12,11 +12,12 @@ import Testing
         try EconomyFile.load(path: plansFolder.appendingPathComponent(name).path)
     }
 
-    @Test(arguments: ["two-goods.json", "five-goods.json", "leontief.json", "ces-households.json", "design-example.json"])
-    func everyExampleConvergesToAnOptimalPlan(_ name: String) throws {
+    @Test(arguments: ["two-goods.json", "five-goods.json", "leontief.json", "ces-households.json", "design-example.json"],
+          BoardKind.allCases)
+    func everyExampleConvergesToAnOptimalPlan(_ name: String, board: BoardKind) throws {
         let economy = try Self.load(name)
-        let plan = try ParticipatoryPlanner().plan(economy)
-        #expect(plan.status == .converged, "\(name): \(plan.status) after \(plan.rounds) rounds")
+        let plan = try ParticipatoryPlanner(settings: PlanningSettings(board: board)).plan(economy)
+        #expect(plan.status == .converged, "\(name), \(board): \(plan.status) after \(plan.rounds) rounds")
         let check = OptimalityConditions(economy: economy, plan: plan, tolerance: 1e-6)
         #expect(check.violations.isEmpty, "\(name): \(check.violations)")
     }

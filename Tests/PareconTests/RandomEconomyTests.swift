@@ -28,8 +28,8 @@ import Testing
         return try EconomyFile.load(path: url.path)
     }
 
-    @Test(arguments: cases)
-    func plansMeetTheOptimalityConditions(_ c: Case) throws {
+    @Test(arguments: cases, BoardKind.allCases)
+    func plansMeetTheOptimalityConditions(_ c: Case, board: BoardKind) throws {
         for seed in 1...6 {
             let generated = try SyntheticEconomy(
                 goods: 6, resources: 2, workersCouncils: 15, consumersCouncils: 5, density: 0.3,
@@ -38,18 +38,19 @@ import Testing
             let economy = try Self.roundTripThroughFile(generated)
             #expect(economy.workersCouncils == generated.workersCouncils)
             let tolerance = 1e-6
-            let plan = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: tolerance)).plan(economy)
-            #expect(plan.status == .converged, "seed \(seed): \(plan.status) after \(plan.rounds) rounds")
+            let plan = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: tolerance, board: board)).plan(economy)
+            #expect(plan.status == .converged, "seed \(seed), \(board): \(plan.status) after \(plan.rounds) rounds")
             let check = OptimalityConditions(economy: economy, plan: plan, tolerance: tolerance)
             #expect(check.violations.isEmpty, "seed \(seed): \(check.violations.prefix(5))")
         }
     }
 
-    @Test func theSameSeedGivesTheSamePlanBitForBit() throws {
+    @Test(arguments: BoardKind.allCases)
+    func theSameSeedGivesTheSamePlanBitForBit(board: BoardKind) throws {
         let economy = try SyntheticEconomy(goods: 8, resources: 2, workersCouncils: 20, consumersCouncils: 6,
                                            constantReturnsShare: 0.5, cesShare: 0.5, seed: 42).generate()
-        let first = try ParticipatoryPlanner().plan(economy)
-        let second = try ParticipatoryPlanner().plan(economy)
+        let first = try ParticipatoryPlanner(settings: PlanningSettings(board: board)).plan(economy)
+        let second = try ParticipatoryPlanner(settings: PlanningSettings(board: board)).plan(economy)
         #expect(first.rounds == second.rounds)
         #expect(first.prices == second.prices)
         #expect(first.activity == second.activity)

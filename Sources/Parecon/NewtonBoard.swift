@@ -1,0 +1,224 @@
+import Foundation
+import PareconLinearAlgebra
+
+/// Buffers of the second-order board, allocated once when that board is chosen.
+final class NewtonWorkspace {
+    /// `N = n + m`: goods' then resources' prices.
+    let size: Int
+    /// Rows per block when the board streams councils' scaled rows into `dsyrk`.
+    let blockRows: Int
+    /// `H = −∂E/∂P` (row-major `N × N`, upper triangle filled by `dsyrk`), then its Cholesky factor.
+    let hessian: UnsafeMutableBufferPointer<Double>
+    /// The right-hand side `E`, then the Newton direction `ΔP`.
+    let direction: UnsafeMutableBufferPointer<Double>
+    /// A block of scaled rows (`blockRows × N`).
+    let block: UnsafeMutableBufferPointer<Double>
+    /// Constant-returns councils' last revisions `x − x_prev` (0 for the others), and their sum
+    /// by good and resource: the trend the board prices.
+    let revision: UnsafeMutableBufferPointer<Double>
+    let trend: UnsafeMutableBufferPointer<Double>
+    /// The Levenberg–Marquardt damping `μ`: small, the step is Newton's; large, it is a
+    /// tatonnement step of relative size `1/μ`.
+    var damping: Double
+    /// The convergence measure at the last round, to lower or raise the damping.
+    var lastMerit = Double.infinity
+    /// Rounds in which the Newton system could not be solved and the board took a tatonnement step.
+    var fallbacks = 0
+
+    /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
+    init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
+        size = n + m
+        self.blockRows = blockRows ?? max(1, min(512, (1 << 21) / max(size, 1)))
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
+            b.initialize(repeating: 0)
+            return b
+        }
+        hessian = buffer(size * size)
+        direction = buffer(size)
+        block = buffer(self.blockRows * size)
+        revision = buffer(w)
+        trend = buffer(size)
+        self.damping = damping
+    }
+
+    deinit {
+        hessian.deallocate()
+        direction.deallocate()
+        block.deallocate()
+        revision.deallocate()
+        trend.deallocate()
+    }
+}
+
+extension PlanningProblem {
+    /// Assembles `H = −∂E/∂P`, the Jacobian of excess demand `E = (D(p) − Vᵀx, Bmᵀx − R)` with
+    /// respect to the prices `P = (p, q)`, from what the councils report with their proposals,
+    /// into the upper triangle of `nws.hessian`:
+    ///
+    ///     H = Tᵀ diag(r) T                                   workers' councils, T = [V  −Bm]
+    ///       + diag(S_i / p_i²)                                Cobb–Douglas councils
+    ///       + Σ_groups [ diag(σ D_i / p_i) + (1−σ) Σ_c d_c d_cᵀ / B_c ]     CES councils
+    ///
+    /// where `r_w` is council `w`'s local response (`k_w`, or its proximal slope, inside its range;
+    /// 0 at a bound). Both sums over councils are `dsyrk` calls on blocks of scaled rows
+    /// (`√r_w T_w`, and `d_c / √B_c`), so the assembly is BLAS level 3 and allocates nothing.
+    func assembleJacobian(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace) {
+        let n = goodCount, m = resourceCount, size = n + m
+        let h = nws.hessian, block = nws.block
+        for k in 0..<(size * size) { h[k] = 0 }
+        var filled = 0
+        func flush(alpha: Double) {
+            if filled > 0 {
+                BLAS.syrkTransposedUpper(rows: filled, columns: size, alpha: alpha, a: block.baseAddress!, beta: 1, c: h.baseAddress!)
+                filled = 0
+            }
+        }
+
+        // Workers' councils inside their range.
+        netOutput.elements.withUnsafeBufferPointer { v in
+            resourceUse.elements.withUnsafeBufferPointer { b in
+                for w in 0..<workersCouncilCount where ws.response[w] > 0 {
+                    let scale = ws.response[w].squareRoot()
+                    let row = block.baseAddress! + filled * size
+                    for i in 0..<n { row[i] = scale * v[w * n + i] }
+                    for r in 0..<m { row[n + r] = -scale * b[w * m + r] }
+                    filled += 1
+                    if filled == nws.blockRows { flush(alpha: 1) }
+                }
+            }
+        }
+        flush(alpha: 1)
+
+        // Cobb–Douglas councils: diagonal.
+        for i in 0..<n where cobbDouglasSpending[i] > 0 {
+            h[i * size + i] += cobbDouglasSpending[i] / (ws.prices[i] * ws.prices[i])
+        }
+
+        // CES councils: diagonal plus a rank-one term per council.
+        for (g, group) in cesGroups.enumerated() {
+            let sigma = group.sigma
+            let denominators = ws.cesDenominators[g]
+            for k in 0..<n { ws.cesPower[k] = ws.prices[k] > 0 ? Foundation.pow(ws.prices[k], -sigma) : 0 }
+            group.weightsToSigma.elements.withUnsafeBufferPointer { a in
+                group.allowance.withUnsafeBufferPointer { budget in
+                    for c in 0..<group.councils.count {
+                        let row = block.baseAddress! + filled * size
+                        let factor = budget[c] / denominators[c]
+                        let scale = 1 / budget[c].squareRoot()
+                        for i in 0..<n {
+                            let d = factor * a[c * n + i] * ws.cesPower[i]
+                            h[i * size + i] += d > 0 ? sigma * d / ws.prices[i] : 0
+                            row[i] = d * scale
+                        }
+                        for r in 0..<m { row[n + r] = 0 }
+                        filled += 1
+                        if filled == nws.blockRows { flush(alpha: 1 - sigma) }
+                    }
+                }
+            }
+            flush(alpha: 1 - sigma)
+        }
+    }
+
+    /// The excess demand that the constant-returns councils' last revisions add if they go on:
+    /// `−Vᵀ δ` for goods and `Bmᵀ δ` for resources, `δ_w = x_w − x_prev_w` for those councils and 0
+    /// for the others (whose response the Jacobian already holds). Pricing it is the
+    /// extrapolation step that makes the proximal revisions converge (see ``movePrices``).
+    func constantReturnsTrend(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace) {
+        let n = goodCount, m = resourceCount, w = workersCouncilCount
+        for k in 0..<(n + m) { nws.trend[k] = 0 }
+        guard hasConstantReturns, w > 0 else { return }
+        for council in 0..<w {
+            nws.revision[council] = constantReturns[council] ? ws.activity[council] - ws.previousActivity[council] : 0
+        }
+        netOutput.elements.withUnsafeBufferPointer { v in
+            BLAS.gemv(.transposed, rows: w, columns: n, alpha: -1, a: v.baseAddress!,
+                      x: nws.revision.baseAddress!, beta: 0, y: nws.trend.baseAddress!)
+        }
+        if m > 0 {
+            resourceUse.elements.withUnsafeBufferPointer { b in
+                BLAS.gemv(.transposed, rows: w, columns: m, alpha: 1, a: b.baseAddress!,
+                          x: nws.revision.baseAddress!, beta: 0, y: nws.trend.baseAddress! + n)
+            }
+        }
+    }
+
+    /// The second-order board (DESIGN §5): a projected Levenberg–Marquardt (damped Newton) step
+    /// on the prices, from the Jacobian the councils' reports add up to.
+    ///
+    ///     solve  (H + μ diag(s_i / P̂_i)) ΔP = E        (Cholesky, LAPACK dposv)
+    ///     P ← max(0, P + t ΔP),   t = min(1, maxTrustRadius / max_i |ΔP_i| / P̂_i)
+    ///
+    /// `P̂_i = max(P_i, floor)`, `s_i` the throughput (or availability). With `μ` small this is
+    /// Newton's step; with `μ` large it is a tatonnement step `ΔP_i = P̂_i e_i / μ` — which is also
+    /// what a price gets whose row carries no information (every council that would answer it is
+    /// at a bound). `μ` falls by 3 after a round that lowered the imbalance and rises by 4 after
+    /// one that raised it. A price at zero whose good or resource is in surplus stays at zero
+    /// (its row is taken out of the system). When the system cannot be factored the board takes
+    /// a tatonnement step instead (counted in `fallbacks`). Returns the largest relative change.
+    func newtonMovePrices(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, merit: Double, settings: PlanningSettings) -> Double {
+        let n = goodCount, m = resourceCount, size = n + m
+        if merit < nws.lastMerit {
+            nws.damping = max(nws.damping / 3, settings.minDamping)
+        } else {
+            nws.damping = min(nws.damping * 4, settings.maxDamping)
+        }
+        nws.lastMerit = merit
+
+        assembleJacobian(ws, nws)
+        constantReturnsTrend(ws, nws)
+        let h = nws.hessian, e = nws.direction
+        let level = priceLevel(ws)
+        var largestResourcePrice = 0.0
+        for r in 0..<m { largestResourcePrice = max(largestResourcePrice, ws.resourcePrices[r]) }
+        let goodsFloor = settings.priceFloorFraction * level
+        let resourceFloor = settings.priceFloorFraction * max(largestResourcePrice, level)
+
+        for k in 0..<size {
+            let isGood = k < n
+            let price = isGood ? ws.prices[k] : ws.resourcePrices[k - n]
+            let excess = (isGood ? ws.excessDemand[k] : ws.resourceExcess[k - n]) + nws.trend[k]
+            let scale = isGood ? max(ws.throughput[k], 1e-300) : available[k - n]
+            let floor = isGood ? goodsFloor : resourceFloor
+            if price <= 0 && excess <= 0 {
+                // Free, and in surplus: it stays free. Take its row and column out of the system.
+                for j in k..<size { h[k * size + j] = 0 }
+                for i in 0..<k { h[i * size + k] = 0 }
+                h[k * size + k] = 1
+                e[k] = 0
+            } else {
+                h[k * size + k] += nws.damping * scale / max(price, floor)
+                e[k] = excess
+            }
+        }
+
+        do {
+            try LAPACK.posv(order: size, a: h.baseAddress!, b: e.baseAddress!)
+        } catch {
+            nws.fallbacks += 1
+            return movePrices(ws, settings: settings)
+        }
+
+        var largestRelative = 0.0
+        for k in 0..<size {
+            let price = k < n ? ws.prices[k] : ws.resourcePrices[k - n]
+            let floor = k < n ? goodsFloor : resourceFloor
+            largestRelative = max(largestRelative, abs(e[k]) / max(price, floor))
+        }
+        guard largestRelative.isFinite else {
+            nws.fallbacks += 1
+            return movePrices(ws, settings: settings)
+        }
+        let t = largestRelative > settings.maxTrustRadius ? settings.maxTrustRadius / largestRelative : 1
+        var largestChange = 0.0
+        for k in 0..<size {
+            let floor = k < n ? goodsFloor : resourceFloor
+            let old = k < n ? ws.prices[k] : ws.resourcePrices[k - n]
+            let next = boundedPrice(old + t * e[k], old: old, good: k < n ? k : nil)
+            largestChange = max(largestChange, abs(next - old) / max(old, floor))
+            if k < n { ws.prices[k] = next } else { ws.resourcePrices[k - n] = next }
+        }
+        return largestChange
+    }
+}
