@@ -6,6 +6,8 @@ public enum BoardKind: String, Sendable, Codable, CaseIterable {
     /// Tatonnement (Lange; Albert–Hahnel): each price moves in proportion to its good's relative
     /// excess demand, with a step per price that the board adapts from the rounds it has seen.
     case tatonnement
+    /// Tatonnement accelerated by Anderson mixing of the last few rounds, with restarts.
+    case accelerated
     /// Second-order: each council also reports how its proposal moves with prices; the board
     /// sums the reports into the Jacobian of excess demand and takes Newton steps within a trust
     /// region.
@@ -65,7 +67,7 @@ extension PlanningProblem {
     /// sums, `z − (Vᵀx − Vᵀx_prev)`, with no extra pass over the matrix). With the councils'
     /// proximal revisions this is a primal–dual hybrid-gradient step (Chambolle–Pock), which
     /// converges where plain price-following cycles for ever. Returns the largest relative change.
-    func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings) -> Double {
+    func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings, adaptSteps: Bool = true) -> Double {
         let n = goodCount, m = resourceCount
         let goodsFloor = settings.priceFloorFraction * priceLevel(ws)
         var largestResourcePrice = 0.0
@@ -76,7 +78,9 @@ extension PlanningProblem {
 
         func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double, good: Int?) {
             let last = ws.lastRelativeExcess[slot]
-            if e * last < 0 {
+            if !adaptSteps {
+                // A fixed map, for the accelerated board's mixing.
+            } else if e * last < 0 {
                 ws.step[slot] *= settings.stepShrink
             } else if e != 0 {
                 ws.step[slot] = min(ws.step[slot] * settings.stepGrowth, settings.maxPriceStep)

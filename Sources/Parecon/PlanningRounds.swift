@@ -19,6 +19,8 @@ public final class PlanningRounds {
     let workspace: PlanningWorkspace
     /// The second-order board's buffers, when that board is chosen.
     let newtonWorkspace: NewtonWorkspace?
+    /// The accelerated board's buffers, when that board is chosen.
+    let andersonWorkspace: AndersonWorkspace?
 
     /// Rounds run so far.
     public private(set) var round = 0
@@ -39,6 +41,9 @@ public final class PlanningRounds {
         newtonWorkspace = settings.board == .newton
             ? NewtonWorkspace(goods: problem.goodCount, resources: problem.resourceCount,
                               workersCouncils: problem.workersCouncilCount, damping: settings.initialDamping)
+            : nil
+        andersonWorkspace = settings.board == .accelerated
+            ? AndersonWorkspace(goods: problem.goodCount, resources: problem.resourceCount, memory: settings.andersonMemory)
             : nil
         for i in 0..<problem.goodCount { workspace.prices[i] = settings.initialPrice }
         for r in 0..<problem.resourceCount { workspace.resourcePrices[r] = settings.initialPrice }
@@ -86,14 +91,16 @@ public final class PlanningRounds {
         switch settings.board {
         case .tatonnement:
             return problem.movePrices(workspace, settings: settings)
+        case .accelerated:
+            return problem.acceleratedMovePrices(workspace, andersonWorkspace!, merit: measure.maxImbalance, settings: settings)
         case .newton:
             return problem.newtonMovePrices(workspace, newtonWorkspace!, merit: measure.maxImbalance, settings: settings)
         }
     }
 
-    /// Rounds in which the second-order board could not solve its system and fell back to a
-    /// tatonnement step.
-    public var boardFallbacks: Int { newtonWorkspace?.fallbacks ?? 0 }
+    /// Rounds in which the board's safeguard fired: the second-order board could not solve its
+    /// system and took a tatonnement step, or the accelerated board forgot its history.
+    public var boardFallbacks: Int { newtonWorkspace?.fallbacks ?? andersonWorkspace?.restarts ?? 0 }
 
     /// Current indicative prices of goods and resources (copies).
     public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }

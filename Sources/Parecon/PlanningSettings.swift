@@ -32,6 +32,8 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
     public var initialPrice: Double
     /// The facilitation board's price rule.
     public var board: BoardKind
+    /// Accelerated board: how many past rounds it mixes.
+    public var andersonMemory: Int
     /// Second-order board: the largest relative price change per round.
     public var maxTrustRadius: Double
     /// Second-order board: the first Levenberg–Marquardt damping `μ` (relative to each price's
@@ -55,6 +57,7 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         priceFloorFraction: Double = Defaults.priceFloorFraction,
         initialPrice: Double = Defaults.initialPrice,
         board: BoardKind = Defaults.board,
+        andersonMemory: Int = Defaults.andersonMemory,
         maxTrustRadius: Double = Defaults.maxTrustRadius,
         initialDamping: Double = Defaults.initialDamping,
         minDamping: Double = Defaults.minDamping,
@@ -74,6 +77,7 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         self.priceFloorFraction = priceFloorFraction
         self.initialPrice = initialPrice
         self.board = board
+        self.andersonMemory = andersonMemory
         self.maxTrustRadius = maxTrustRadius
         self.initialDamping = initialDamping
         self.minDamping = minDamping
@@ -95,6 +99,7 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         public static let priceFloorFraction = 1e-3
         public static let initialPrice = 1.0
         public static let board = BoardKind.newton
+        public static let andersonMemory = 5
         public static let maxTrustRadius = 4.0
         public static let initialDamping = 1.0
         public static let minDamping = 1e-9
@@ -124,6 +129,7 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         }
         positive(priceFloorFraction, "priceFloorFraction")
         positive(initialPrice, "initialPrice")
+        if andersonMemory < 1 { problems.append("andersonMemory must be at least 1, found \(andersonMemory)") }
         positive(maxTrustRadius, "maxTrustRadius")
         positive(initialDamping, "initialDamping")
         positive(minDamping, "minDamping")

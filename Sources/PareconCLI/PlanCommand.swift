@@ -40,7 +40,7 @@ struct PlanCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Constant-returns councils' first revision rate (fraction of capacity per unit of relative surplus).")
     var revisionRate: Double = PlanningSettings.Defaults.revisionRate
 
-    @Option(help: "The facilitation board: tatonnement or newton.")
+    @Option(help: "The facilitation board: tatonnement, accelerated or newton.")
     var board: BoardKind = PlanningSettings.Defaults.board
 
     @Option(help: "Output format: text or json.")

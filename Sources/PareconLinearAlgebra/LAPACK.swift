@@ -58,12 +58,43 @@ public enum LAPACK {
     /// Cholesky solve in place: `a` (row-major `n × n`, upper triangle referenced) is overwritten
     /// by its factor and `b` (`n` values) by the solution. Allocates nothing; for hot loops.
     ///
+    /// The row-major upper triangle is the column-major lower triangle of the same memory, so the
+    /// call goes to LAPACK in column-major form: LAPACKE's row-major path would allocate and
+    /// transpose a copy.
+    ///
     /// - Throws: `LinearAlgebraError.notPositiveDefinite` when a leading minor is not positive.
     public static func posv(order n: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>) throws(LinearAlgebraError) {
         if n == 0 { return }
-        let info = LAPACKE_dposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, 1)
+        let info = LAPACKE_dposv_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), 1, a, Int32(n), b, Int32(n))
         if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dposv", argument: Int(-info)) }
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", order: Int(info)) }
+    }
+
+    /// The workspace size `dgels` needs for a column-major `rows × columns` problem with one
+    /// right-hand side (LAPACK's workspace query).
+    public static func gelsWorkspaceSize(rows: Int, columns: Int) -> Int {
+        var query = 0.0
+        var a = 0.0, b = 0.0
+        _ = LAPACKE_dgels_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(rows), Int32(columns), 1,
+                               &a, Int32(max(rows, 1)), &b, Int32(max(rows, 1)), &query, -1)
+        return max(Int(query), 1)
+    }
+
+    /// Least squares `min ‖A x − b‖` in place for a column-major `rows × columns` matrix
+    /// (`rows ≥ columns`, full rank) and one right-hand side: `a` is overwritten by its QR factor
+    /// and the first `columns` entries of `b` by the solution. `work` holds at least
+    /// ``gelsWorkspaceSize(rows:columns:)`` values. Allocates nothing; for hot loops.
+    ///
+    /// - Throws: `LinearAlgebraError.rankDeficient` when `A` does not have full rank.
+    public static func gels(
+        rows: Int, columns: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>,
+        work: UnsafeMutableBufferPointer<Double>
+    ) throws(LinearAlgebraError) {
+        if columns == 0 { return }
+        let info = LAPACKE_dgels_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(rows), Int32(columns), 1,
+                                      a, Int32(rows), b, Int32(rows), work.baseAddress!, Int32(work.count))
+        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dgels", argument: Int(-info)) }
+        if info > 0 { throw LinearAlgebraError.rankDeficient(routine: "dgels", index: Int(info)) }
     }
 
     /// Least squares `min ‖A X − B‖` for a full-rank `m × n` matrix `A` with `m ≥ n`

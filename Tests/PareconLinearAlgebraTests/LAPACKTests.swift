@@ -79,3 +79,36 @@ import PareconLinearAlgebra
         }
     }
 }
+
+extension LAPACKTests {
+    /// The allocation-free pointer forms give what the Matrix forms give.
+    @Test func pointerFormsMatchTheMatrixForms() throws {
+        var random = TestRandom(seed: 13)
+        let g = random.matrix(9, 5)
+        var spd = Matrix(rows: 5, columns: 5)
+        BLAS.syrk(.transposed, a: g, c: &spd)
+        let b = random.vector(5)
+        var expected = Matrix(rows: 5, columns: 1, elements: b)
+        try LAPACK.posv(a: spd, b: &expected)
+        var upper = spd.elements
+        for i in 0..<5 { for j in 0..<i { upper[i * 5 + j] = .nan } }  // only the upper triangle may be read
+        var solution = b
+        try upper.withUnsafeMutableBufferPointer { a in
+            try solution.withUnsafeMutableBufferPointer { x in try LAPACK.posv(order: 5, a: a.baseAddress!, b: x.baseAddress!) }
+        }
+        for i in 0..<5 { #expect(close(solution[i], expected.elements[i], 1e-10)) }
+
+        let a = random.matrix(8, 3), rhs = random.vector(8)
+        let reference = try LAPACK.gels(a: a, b: Matrix(rows: 8, columns: 1, elements: rhs)).elements
+        var columnMajor = a.transposed.elements
+        var right = rhs
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: LAPACK.gelsWorkspaceSize(rows: 8, columns: 3))
+        defer { work.deallocate() }
+        try columnMajor.withUnsafeMutableBufferPointer { ap in
+            try right.withUnsafeMutableBufferPointer { bp in
+                try LAPACK.gels(rows: 8, columns: 3, a: ap.baseAddress!, b: bp.baseAddress!, work: work)
+            }
+        }
+        for j in 0..<3 { #expect(close(right[j], reference[j], 1e-10)) }
+    }
+}

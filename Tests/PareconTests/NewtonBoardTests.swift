@@ -79,3 +79,17 @@ import Testing
         #expect(newton.rounds < tatonnement.rounds)
     }
 }
+
+@Suite struct AcceleratedBoardTests {
+    /// Mixing pays off where the map is smooth: fewer rounds than plain tatonnement on the
+    /// finite-elasticity examples, and the same plan.
+    @Test(arguments: ["two-goods.json", "five-goods.json", "ces-households.json"])
+    func mixingTakesFewerRoundsThanTatonnement(_ name: String) throws {
+        let economy = try PlansExamplesTests.load(name)
+        let plain = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: 1e-9, board: .tatonnement)).plan(economy)
+        let mixed = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: 1e-9, board: .accelerated)).plan(economy)
+        #expect(plain.status == .converged && mixed.status == .converged)
+        #expect(mixed.rounds < plain.rounds, "\(name): accelerated \(mixed.rounds), tatonnement \(plain.rounds)")
+        for i in plain.prices.indices { #expect(abs(mixed.prices[i] - plain.prices[i]) <= 1e-6 * plain.prices[i]) }
+    }
+}
