@@ -2,7 +2,7 @@ extension Plan {
     /// The plan as a `parecon-plan/1` document (DESIGN §7): status, mode, rounds, prices and
     /// resourcePrices (id → price), activity (workers' council id → x_w), consumption (consumers'
     /// council id → good id → quantity), maxRelativeImbalance and seconds, plus the balances by
-    /// good and resource, welfare, the numbers communicated and the settings used.
+    /// good and resource, welfare, the numbers communicated, the board and the tolerance.
     public func jsonDocument(for economy: Economy) -> JSONValue {
         func map(_ ids: [String], _ values: [Double]) -> JSONValue {
             .object(JSONObject(zip(ids, values).map { .init(key: $0, value: .number($1)) }))
@@ -32,6 +32,7 @@ extension Plan {
             .init(key: "economy", value: .string(economy.name)),
             .init(key: "status", value: .string(status.rawValue)),
             .init(key: "mode", value: .string(mode.rawValue)),
+            .init(key: "board", value: .string(settings.board.rawValue)),
             .init(key: "rounds", value: .number(Double(rounds))),
             .init(key: "seconds", value: .number(seconds)),
             .init(key: "tolerance", value: .number(settings.tolerance)),

@@ -7,7 +7,7 @@ extension Plan {
     public func writeReport<Target: TextOutputStream>(for economy: Economy, to out: inout Target) {
         let title = economy.name.isEmpty ? "Plan" : "Plan for \(economy.name)"
         out.write("\(title)\n")
-        out.write("status: \(status.rawValue) (\(mode.rawValue)) after \(rounds) round\(rounds == 1 ? "" : "s") in \(fixed(seconds, 3)) s\n")
+        out.write("status: \(status.rawValue) (\(mode.rawValue), \(settings.board.rawValue) board) after \(rounds) round\(rounds == 1 ? "" : "s") in \(fixed(seconds, 3)) s\n")
         out.write("max relative imbalance: \(scientific(maxRelativeImbalance)) (tolerance \(scientific(settings.tolerance)))\n")
         out.write("welfare: \(fixed(welfare, 6))\n")
         out.write("numbers communicated: \(pricesPublished) prices published, \(proposalNumbersReceived) proposal numbers received\n")

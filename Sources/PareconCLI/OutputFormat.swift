@@ -8,3 +8,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension BoardKind: ExpressibleByArgument {}
+
+/// "1 round", "3 rounds".
+func count(_ value: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(value) " + (value == 1 ? singular : plural ?? singular + "s")
+}

@@ -3,7 +3,8 @@ import Parecon
 /// The progress table on stderr: a header, a row every few rounds, and a footer — the layout
 /// people know from OSQP and SCS.
 struct ProgressTable {
-    /// Rows every this many rounds; 0 chooses from the economy's size.
+    /// A row every this many rounds (and round 1 and the last); 0 means rounds 1–10, then 20, 30,
+    /// …, 100, then 200, 300, … (one significant digit).
     let every: Int
     private var lastPrinted = 0
     private var nextReport = 1
@@ -16,7 +17,7 @@ struct ProgressTable {
         standardError.write("round  max imbalance  max revision  price change        welfare     time\n")
     }
 
-    /// Prints rounds 1–10, then every `every` rounds (or at 10, 20, ..., 100, 200, ... when 0).
+    /// Prints the rows that `every` asks for.
     mutating func row(_ record: RoundRecord) {
         let due: Bool
         if every > 0 {
@@ -33,7 +34,7 @@ struct ProgressTable {
 
     mutating func footer(_ plan: Plan) {
         if let last = plan.history.last, last.round != lastPrinted { write(last) }
-        standardError.write("status: \(plan.status.rawValue) after \(plan.rounds) rounds, \(fixed(plan.seconds, 3)) s\n")
+        standardError.write("status: \(plan.status.rawValue) after \(count(plan.rounds, "round")), \(fixed(plan.seconds, 3)) s\n")
     }
 
     private mutating func write(_ r: RoundRecord) {

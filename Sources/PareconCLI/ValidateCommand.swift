@@ -21,8 +21,8 @@ struct ValidateCommand: ParsableCommand {
         let economy = try EconomyFile.load(path: file)
         let constantReturns = economy.workersCouncils.filter(\.hasConstantReturns).count
         print("\(file): valid parecon-economy/1 economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
-        print("  \(economy.goodCount) goods, \(economy.resourceCount) primary resources, "
-              + "\(economy.workersCouncilCount) workers' councils (\(constantReturns) with constant returns), "
-              + "\(economy.consumersCouncilCount) consumers' councils")
+        print("  \(count(economy.goodCount, "good")), \(count(economy.resourceCount, "primary resource")), "
+              + "\(count(economy.workersCouncilCount, "workers' council", plural: "workers' councils")) (\(constantReturns) with constant returns), "
+              + "\(count(economy.consumersCouncilCount, "consumers' council", plural: "consumers' councils"))")
     }
 }
