@@ -68,39 +68,77 @@ extension PlanningProblem {
     /// proximal revisions this is a primal–dual hybrid-gradient step (Chambolle–Pock), which
     /// converges where plain price-following cycles for ever. Returns the largest relative change.
     func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings, adaptSteps: Bool = true) -> Double {
-        let n = goodCount, m = resourceCount
-        let goodsFloor = settings.priceFloorFraction * priceLevel(ws)
-        var largestResourcePrice = 0.0
-        for r in 0..<m { largestResourcePrice = max(largestResourcePrice, ws.resourcePrices[r]) }
-        let resourceFloor = settings.priceFloorFraction * max(largestResourcePrice, priceLevel(ws))
-        var largestChange = 0.0
-        let extrapolation = hasConstantReturns ? 1.0 : 0.0
+        TatonnementStep(
+            prices: ws.prices, resourcePrices: ws.resourcePrices, steps: ws.step, lastRelativeExcess: ws.lastRelativeExcess,
+            excessDemand: UnsafeBufferPointer(ws.excessDemand), throughput: UnsafeBufferPointer(ws.throughput),
+            netSupply: UnsafeBufferPointer(ws.netSupply), previousNetSupply: UnsafeBufferPointer(ws.previousNetSupply),
+            resourceExcess: UnsafeBufferPointer(ws.resourceExcess), resourceUse: UnsafeBufferPointer(ws.resourceUse),
+            previousResourceUse: UnsafeBufferPointer(ws.previousResourceUse),
+            goodCount: goodCount, resourceCount: resourceCount
+        ).move(available: available, wanted: wanted, extrapolate: hasConstantReturns, settings: settings, adaptSteps: adaptSteps)
+    }
+}
 
-        func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double, good: Int?) {
-            let last = ws.lastRelativeExcess[slot]
+/// One tatonnement move on explicit buffers: the single implementation behind
+/// ``PlanningProblem/movePrices(_:settings:adaptSteps:)`` (the round loop) and
+/// ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``
+/// (a board working from council files), so both give the same numbers.
+struct TatonnementStep {
+    let prices: UnsafeMutableBufferPointer<Double>
+    let resourcePrices: UnsafeMutableBufferPointer<Double>
+    let steps: UnsafeMutableBufferPointer<Double>
+    let lastRelativeExcess: UnsafeMutableBufferPointer<Double>
+    let excessDemand: UnsafeBufferPointer<Double>
+    let throughput: UnsafeBufferPointer<Double>
+    let netSupply: UnsafeBufferPointer<Double>
+    let previousNetSupply: UnsafeBufferPointer<Double>
+    let resourceExcess: UnsafeBufferPointer<Double>
+    let resourceUse: UnsafeBufferPointer<Double>
+    let previousResourceUse: UnsafeBufferPointer<Double>
+    let goodCount: Int
+    let resourceCount: Int
+
+    func move(available: [Double], wanted: [Bool], extrapolate: Bool, settings: PlanningSettings, adaptSteps: Bool) -> Double {
+        let n = goodCount, m = resourceCount
+        var total = 0.0, positive = 0
+        for i in 0..<n where prices[i] > 0 {
+            total += prices[i]
+            positive += 1
+        }
+        let level = positive > 0 ? total / Double(positive) : 1
+        let goodsFloor = settings.priceFloorFraction * level
+        var largestResourcePrice = 0.0
+        for r in 0..<m { largestResourcePrice = max(largestResourcePrice, resourcePrices[r]) }
+        let resourceFloor = settings.priceFloorFraction * max(largestResourcePrice, level)
+        var largestChange = 0.0
+        let extrapolation = extrapolate ? 1.0 : 0.0
+
+        func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double, wantedGood: Bool) {
+            let last = lastRelativeExcess[slot]
             if !adaptSteps {
                 // A fixed map, for the accelerated board's mixing.
             } else if e * last < 0 {
-                ws.step[slot] *= settings.stepShrink
+                steps[slot] *= settings.stepShrink
             } else if e != 0 {
-                ws.step[slot] = min(ws.step[slot] * settings.stepGrowth, settings.maxPriceStep)
+                steps[slot] = min(steps[slot] * settings.stepGrowth, settings.maxPriceStep)
             }
-            ws.lastRelativeExcess[slot] = e
+            lastRelativeExcess[slot] = e
             let scale = max(price, floor)
-            let next = boundedPrice(price + ws.step[slot] * e * scale, old: price, good: good)
+            let proposed = price + steps[slot] * e * scale
+            let next = wantedGood ? max(proposed, (1 - PlanningProblem.maxPriceFall) * price) : max(0, proposed)
             largestChange = max(largestChange, abs(next - price) / scale)
             price = next
         }
         for i in 0..<n {
-            let s = ws.throughput[i]
-            let trend = extrapolation * (ws.netSupply[i] - ws.previousNetSupply[i])
-            let e = s > 0 ? max(-1, min(1, (ws.excessDemand[i] - trend) / s)) : 0
-            move(&ws.prices[i], slot: i, excess: e, floor: goodsFloor, good: i)
+            let s = throughput[i]
+            let trend = extrapolation * (netSupply[i] - previousNetSupply[i])
+            let e = s > 0 ? max(-1, min(1, (excessDemand[i] - trend) / s)) : 0
+            move(&prices[i], slot: i, excess: e, floor: goodsFloor, wantedGood: wanted[i])
         }
         for r in 0..<m {
-            let trend = extrapolation * (ws.resourceUse[r] - ws.previousResourceUse[r])
-            let e = max(-1, min(1, (ws.resourceExcess[r] + trend) / available[r]))
-            move(&ws.resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor, good: nil)
+            let trend = extrapolation * (resourceUse[r] - previousResourceUse[r])
+            let e = max(-1, min(1, (resourceExcess[r] + trend) / available[r]))
+            move(&resourcePrices[r], slot: n + r, excess: e, floor: resourceFloor, wantedGood: false)
         }
         return largestChange
     }
