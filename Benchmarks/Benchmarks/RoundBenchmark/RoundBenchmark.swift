@@ -70,6 +70,22 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
         }
 
+        Benchmark("round-accelerated/\(size)", configuration: configuration) { benchmark in
+            let fixture = Fixtures.shared.fixture(size)
+            _ = fixture.acceleratedRounds
+            benchmark.startMeasurement()
+            fixture.acceleratedRound()
+            benchmark.stopMeasurement()
+        }
+
+        Benchmark("round-newton/\(size)", configuration: configuration) { benchmark in
+            let fixture = Fixtures.shared.fixture(size)
+            _ = fixture.newtonRounds
+            benchmark.startMeasurement()
+            fixture.newtonRound()
+            benchmark.stopMeasurement()
+        }
+
         Benchmark("dgemv/\(size)", configuration: configuration) { benchmark in
             let fixture = Fixtures.shared.fixture(size)
             benchmark.startMeasurement()

@@ -34,7 +34,13 @@ public struct RoundSize: Sendable, Hashable, CustomStringConvertible {
 public final class RoundFixture: @unchecked Sendable {
     public let size: RoundSize
     public let economy: Economy
+    /// The rounds with the tatonnement board: the round whose cost the two gemv passes bound.
     public let rounds: PlanningRounds
+    /// The same economy with the accelerated and the second-order board, built on first use.
+    public private(set) lazy var acceleratedRounds: PlanningRounds = try! PlanningRounds(
+        economy: economy, settings: PlanningSettings(board: .accelerated))
+    public private(set) lazy var newtonRounds: PlanningRounds = try! PlanningRounds(
+        economy: economy, settings: PlanningSettings(board: .newton))
     public let technology: Matrix
     /// `x` and `y` of `V p` (no transpose) and of `Vᵀ x` (transposed).
     public var prices: [Double]
@@ -49,7 +55,7 @@ public final class RoundFixture: @unchecked Sendable {
     public init(_ size: RoundSize) throws {
         self.size = size
         economy = try size.synthetic.generate()
-        rounds = try PlanningRounds(economy: economy)
+        rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .tatonnement))
         technology = Self.netOutput(economy)
         let w = economy.workersCouncilCount, n = economy.goodCount
         prices = [Double](repeating: 1, count: n)
@@ -69,6 +75,21 @@ public final class RoundFixture: @unchecked Sendable {
     public func round() {
         rounds.collectProposals()
         rounds.movePrices()
+    }
+
+    /// One round with the accelerated board (tatonnement's work plus a small dgels).
+    @inline(never)
+    public func acceleratedRound() {
+        acceleratedRounds.collectProposals()
+        acceleratedRounds.movePrices()
+    }
+
+    /// One round with the second-order board (tatonnement's work plus the dsyrk assembly of the
+    /// Jacobian and a dposv solve).
+    @inline(never)
+    public func newtonRound() {
+        newtonRounds.collectProposals()
+        newtonRounds.movePrices()
     }
 
     /// `surplus ← V · prices` (one pass, no transpose): the pass in `collectProposals`.
