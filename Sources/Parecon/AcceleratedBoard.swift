@@ -37,11 +37,7 @@ final class AndersonWorkspace {
         // More columns than prices would make the least-squares problem underdetermined.
         self.memory = max(1, min(memory, n + m))
         cooldownLength = 2 * self.memory
-        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
-            b.initialize(repeating: 0)
-            return b
-        }
+        let buffer = UnsafeMutableBufferPointer<Double>.zeros
         priceDifferences = buffer(size * self.memory)
         stepDifferences = buffer(size * self.memory)
         leastSquares = buffer(size * self.memory)

@@ -29,11 +29,7 @@ final class NewtonWorkspace {
     init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
         size = n + m
         self.blockRows = blockRows ?? max(1, min(512, (1 << 21) / max(size, 1)))
-        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
-            b.initialize(repeating: 0)
-            return b
-        }
+        let buffer = UnsafeMutableBufferPointer<Double>.zeros
         hessian = buffer(size * size)
         direction = buffer(size)
         block = buffer(self.blockRows * size)

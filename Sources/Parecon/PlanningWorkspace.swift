@@ -48,11 +48,7 @@ final class PlanningWorkspace {
         n = problem.goodCount
         m = problem.resourceCount
         w = problem.workersCouncilCount
-        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
-            b.initialize(repeating: 0)
-            return b
-        }
+        let buffer = UnsafeMutableBufferPointer<Double>.zeros
         prices = buffer(n)
         resourcePrices = buffer(m)
         surplus = buffer(w)
@@ -85,5 +81,15 @@ final class PlanningWorkspace {
                   cesPower, cesSum] + cesDenominators + cesShares {
             b.deallocate()
         }
+    }
+}
+
+extension UnsafeMutableBufferPointer where Element == Double {
+    /// A new buffer of `count` zeros (at least one element, so that BLAS always gets a valid
+    /// pointer); the owner deallocates it.
+    static func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
+        buffer.initialize(repeating: 0)
+        return buffer
     }
 }
