@@ -28,7 +28,7 @@ final class AndersonWorkspace {
     /// Rounds since the best measure last improved.
     var stagnantRounds = 0
     /// After a restart the board takes plain (adaptive) tatonnement steps for `cooldown` rounds
-    /// before it mixes again; each restart that comes soon after mixing resumed doubles it.
+    /// before it mixes again; every restart doubles it (up to `64m` rounds).
     var cooldown = 0
     var cooldownLength: Int
 

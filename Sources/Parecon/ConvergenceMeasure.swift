@@ -48,8 +48,10 @@ struct ConvergenceMeasure {
         return relative
     }
 
-    /// The resource's imbalance: relative overuse, or — when it is slack by more than the
-    /// tolerance — its price relative to the largest resource price (or 1).
+    /// The resource's imbalance: its relative overuse, or, when it is used below its availability, the
+    /// smaller of that slack and its price relative to the largest resource price (or 1).
+    /// (`tolerance` is not needed by the continuous measure; the converged test compares the
+    /// result with it.)
     static func resourceImbalance(excess: Double, available: Double, price: Double, largestPrice: Double, tolerance: Double) -> Double {
         if !excess.isFinite { return .infinity }
         let relative = excess / available

@@ -64,6 +64,7 @@ public struct ParticipatoryPlanner: Sendable {
         }
         var plan = rounds.plan(status: status, seconds: elapsed(), history: history)
         if status == .diverged { plan.divergence = rounds.divergenceDiagnosis() }
+        plan.safeguardRounds = rounds.boardFallbacks
         return plan
     }
 }

@@ -33,6 +33,7 @@ extension Plan {
             .init(key: "status", value: .string(status.rawValue)),
             .init(key: "mode", value: .string(mode.rawValue)),
             .init(key: "board", value: .string(settings.board.rawValue)),
+            .init(key: "safeguardRounds", value: .number(Double(safeguardRounds))),
             .init(key: "rounds", value: .number(Double(rounds))),
             .init(key: "seconds", value: .number(seconds)),
             .init(key: "tolerance", value: .number(settings.tolerance)),

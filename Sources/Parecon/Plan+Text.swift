@@ -10,6 +10,9 @@ extension Plan {
         out.write("status: \(status.rawValue) (\(mode.rawValue), \(settings.board.rawValue) board) after \(rounds) round\(rounds == 1 ? "" : "s") in \(fixed(seconds, 3)) s\n")
         out.write("max relative imbalance: \(scientific(maxRelativeImbalance)) (tolerance \(scientific(settings.tolerance)))\n")
         out.write("welfare: \(fixed(welfare, 6))\n")
+        if safeguardRounds > 0 {
+            out.write("board safeguard fired in \(safeguardRounds) round\(safeguardRounds == 1 ? "" : "s")\n")
+        }
         out.write("numbers communicated: \(pricesPublished) prices published, \(proposalNumbersReceived) proposal numbers received\n")
 
         out.write("\nIndicative prices\n")

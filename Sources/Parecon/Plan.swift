@@ -92,6 +92,10 @@ public struct Plan: Sendable {
     /// The round-by-round history (every round).
     public var history: [RoundRecord]
 
+    /// Rounds in which the board's safeguard fired: the second-order board fell back to a
+    /// tatonnement step, or the accelerated board forgot its history and restarted.
+    public var safeguardRounds: Int = 0
+
     /// For a diverged run: where the numbers stopped being finite, and what to do about it.
     public var divergence: String? = nil
 }

@@ -35,7 +35,6 @@ extension PlanningProblem {
             }
         }
         let p = ws.prices
-        let adaptRevision = true
         outputStart.withUnsafeBufferPointer { start in
             outputGood.withUnsafeBufferPointer { good in
                 outputAmount.withUnsafeBufferPointer { amount in
@@ -59,10 +58,7 @@ extension PlanningProblem {
                                         let last = ws.lastRelativeSurplus[council]
                                         ws.lastRelativeSurplus[council] = relative
                                         let inside = ws.previousActivity[council] > 0 && ws.previousActivity[council] < cap[council]
-                                        if !adaptRevision {
-                                            // The second-order board prices each council's known
-                                            // slope: the councils keep it fixed (a proximal-point method).
-                                        } else if relative * last < 0 {
+                                        if relative * last < 0 {
                                             eta *= settings.stepShrink
                                         } else if relative * last > 0 && inside {
                                             eta = min(eta * settings.revisionGrowth, settings.maxRevisionRate)
