@@ -50,8 +50,10 @@ let libraries: [Target] = [
 // MARK: - Tests
 
 let tests: [Target] = [
-    .testTarget(name: "PareconLinearAlgebraTests", dependencies: ["PareconLinearAlgebra"]),
-    .testTarget(name: "PareconTests", dependencies: ["Parecon", "PareconLinearAlgebra"]),
+    // Shared test helpers (naive reference solvers, a seeded generator); not public API.
+    .target(name: "_TestSupport", dependencies: ["PareconLinearAlgebra"], path: "Tests/_TestSupport"),
+    .testTarget(name: "PareconLinearAlgebraTests", dependencies: ["PareconLinearAlgebra", "_TestSupport"]),
+    .testTarget(name: "PareconTests", dependencies: ["Parecon", "PareconLinearAlgebra", "_TestSupport"]),
     .testTarget(name: "PareconCLITests", dependencies: ["PareconCLI"]),
 ]
 

@@ -1,28 +1,6 @@
 import Testing
 import PareconLinearAlgebra
-
-/// A small deterministic generator for test data (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) * 2 - 1 }
-    mutating func matrix(_ rows: Int, _ columns: Int) -> Matrix {
-        Matrix(rows: rows, columns: columns, elements: (0..<(rows * columns)).map { _ in uniform() })
-    }
-    mutating func vector(_ count: Int) -> [Double] { (0..<count).map { _ in uniform() } }
-}
-
-func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool {
-    abs(a - b) <= tolerance * max(1, abs(a), abs(b))
-}
+import _TestSupport
 
 @Suite struct BLASTests {
     @Test(arguments: [(1, 1), (3, 5), (7, 2), (40, 33)])

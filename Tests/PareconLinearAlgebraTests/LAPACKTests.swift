@@ -1,33 +1,13 @@
 import Testing
 import PareconLinearAlgebra
+import _TestSupport
 
 @Suite struct LAPACKTests {
-    /// Naive Gaussian elimination with partial pivoting, the independent reference.
-    static func naiveSolve(_ a: Matrix, _ b: [Double]) -> [Double] {
-        let n = a.rows
-        var m = (0..<n).map { a.row($0) + [b[$0]] }
-        for k in 0..<n {
-            let p = (k..<n).max { abs(m[$0][k]) < abs(m[$1][k]) }!
-            m.swapAt(k, p)
-            for i in (k + 1)..<n {
-                let f = m[i][k] / m[k][k]
-                for j in k...n { m[i][j] -= f * m[k][j] }
-            }
-        }
-        var x = [Double](repeating: 0, count: n)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var s = m[i][n]
-            for j in (i + 1)..<n { s -= m[i][j] * x[j] }
-            x[i] = s / m[i][i]
-        }
-        return x
-    }
-
     @Test func gesvMatchesGaussianElimination() throws {
         var random = TestRandom(seed: 21)
         let a = random.matrix(12, 12), b = random.vector(12)
         let x = try LAPACK.solve(a, b)
-        let reference = Self.naiveSolve(a, b)
+        let reference = naiveSolve(a, b)
         for i in 0..<12 { #expect(close(x[i], reference[i], 1e-9)) }
     }
 
@@ -52,7 +32,7 @@ import PareconLinearAlgebra
         let b = random.vector(6)
         var rhs = Matrix(rows: 6, columns: 1, elements: b)
         try LAPACK.posv(a: a, b: &rhs)
-        let reference = LAPACKTests.naiveSolve(a, b)
+        let reference = naiveSolve(a, b)
         for i in 0..<6 { #expect(close(rhs.elements[i], reference[i], 1e-8)) }
 
         var indefinite = Matrix(rows: 2, columns: 1, elements: [1, 1])
@@ -70,7 +50,7 @@ import PareconLinearAlgebra
         BLAS.syrk(.transposed, a: a, c: &ata)
         var atb = [Double](repeating: 0, count: 4)
         for j in 0..<4 { for i in 0..<15 { atb[j] += a[i, j] * b[i] } }
-        let reference = Self.naiveSolve(ata, atb)
+        let reference = naiveSolve(ata, atb)
         for j in 0..<4 { #expect(close(x[j], reference[j], 1e-9)) }
 
         let rankDeficient = Matrix([[1, 0], [2, 0], [3, 0]])  // R(2,2) is exactly zero

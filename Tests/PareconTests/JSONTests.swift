@@ -1,4 +1,5 @@
 import Testing
+import _TestSupport
 @testable import Parecon
 
 // MARK: - Helpers
@@ -264,7 +265,7 @@ func jsonNumbersParseExactlyLikeDouble(_ lexeme: String) throws {
 }
 
 @Test func jsonRandomIntegerLexemesMatchDouble() throws {
-    var generator = SplitMix64(seed: 42)
+    var generator = TestRandom(seed: 42)
     for _ in 0..<5_000 {
         let digits = Int(generator.next() % 22) + 1
         var lexeme = generator.next() % 2 == 0 ? "-" : ""
@@ -280,7 +281,7 @@ func jsonNumbersParseExactlyLikeDouble(_ lexeme: String) throws {
 @Test func jsonRandomDecimalLexemesMatchDouble() throws {
     // Shapes that exercise the exact fast paths and the boundaries around them: up to 22 digits,
     // a decimal point anywhere, exponents around ±22 and beyond, mantissas around 2^53.
-    var generator = SplitMix64(seed: 2024)
+    var generator = TestRandom(seed: 2024)
     var lexemes: [String] = []
     for _ in 0..<20_000 {
         let digits = Int(generator.next() % 22) + 1
@@ -337,7 +338,7 @@ func jsonNumbersParseExactlyLikeDouble(_ lexeme: String) throws {
 }
 
 @Test func jsonRandomDoublesRoundTrip() throws {
-    var generator = SplitMix64(seed: 7)
+    var generator = TestRandom(seed: 7)
     var numbers: [JSONValue] = []
     while numbers.count < 5_000 {
         let number = Double(bitPattern: generator.next())
@@ -459,15 +460,3 @@ private let sample: JSONValue = [
 
 // MARK: - Random numbers for tests
 
-/// A small deterministic generator, so failures are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

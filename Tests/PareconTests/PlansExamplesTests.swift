@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Parecon
+import _TestSupport
 
 /// Every example in `plans/` reaches the outcome that `plans/README.md` states for it.
 @Suite struct PlansExamplesTests {
@@ -72,25 +73,4 @@ import Testing
         #expect(plan.prices[0] == plan.prices.max())
         #expect(plan.consumption[1, 0] < plan.consumption[0, 0] / 2)
     }
-}
-
-/// Gaussian elimination with partial pivoting, the independent reference for small systems.
-func naiveSolve(_ a: [[Double]], _ b: [Double]) -> [Double] {
-    let n = b.count
-    var m = (0..<n).map { a[$0] + [b[$0]] }
-    for k in 0..<n {
-        let p = (k..<n).max { abs(m[$0][k]) < abs(m[$1][k]) }!
-        m.swapAt(k, p)
-        for i in (k + 1)..<n {
-            let factor = m[i][k] / m[k][k]
-            for j in k...n { m[i][j] -= factor * m[k][j] }
-        }
-    }
-    var x = [Double](repeating: 0, count: n)
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        var s = m[i][n]
-        for j in (i + 1)..<n { s -= m[i][j] * x[j] }
-        x[i] = s / m[i][i]
-    }
-    return x
 }
