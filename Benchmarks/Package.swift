@@ -14,6 +14,7 @@ let package = Package(
     name: "PareconBenchmarks",
     products: [
         .executable(name: "round-ratio", targets: ["round-ratio"]),
+        .executable(name: "central-vs-participatory", targets: ["central-vs-participatory"]),
     ],
     dependencies: [
         // `name:` lets targets say `package: "Parecon"` whatever the checkout's directory is called
@@ -52,6 +53,15 @@ let package = Package(
                 .product(name: "PareconLinearAlgebra", package: "Parecon"),
             ],
             path: "Sources/round-ratio"
+        ),
+        // The central planner's time next to the participatory procedure's on the same economies.
+        .executableTarget(
+            name: "central-vs-participatory",
+            dependencies: [
+                .product(name: "Parecon", package: "Parecon"),
+                .product(name: "PareconLinearAlgebra", package: "Parecon"),
+            ],
+            path: "Sources/central-vs-participatory"
         ),
     ]
 )
