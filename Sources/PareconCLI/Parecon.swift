@@ -17,7 +17,7 @@ struct Parecon: ParsableCommand {
 
             Exit status: 0 converged, 1 stopped without converging, 2 bad input or usage.
             """,
-        subcommands: [PlanCommand.self, ValidateCommand.self, CentralCommand.self, CompareCommand.self, RoundCommand.self]
+        subcommands: [PlanCommand.self, ValidateCommand.self, CentralCommand.self, CompareCommand.self, GenerateCommand.self, RoundCommand.self]
     )
 
     static func main() {

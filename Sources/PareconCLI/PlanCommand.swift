@@ -17,13 +17,13 @@ struct PlanCommand: ParsableCommand {
               parecon plan plans/two-goods.json --format json > plan.json
               parecon plan plans/leontief.json --tolerance 1e-8 --trace rounds.csv
               parecon plan big.json --max-rounds 500 --time-limit 60 --quiet
+              parecon plan --from-io ../shared/data/io/wiod16_usa_2014
 
             Exit status: 0 converged, 1 stopped without converging, 2 bad input or usage.
             """
     )
 
-    @Argument(help: "An economy file (parecon-economy/1 JSON).")
-    var file: String
+    @OptionGroup var source: EconomySource
 
     @Option(parsing: .unconditional, help: "Converged when every relative imbalance is at most this.")
     var tolerance: Double = PlanningSettings.Defaults.tolerance
@@ -78,7 +78,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let economy = try EconomyFile.load(path: file)
+        let economy = try source.load()
         let settings = self.settings
 
         var traceFile: TraceFile?
@@ -95,7 +95,7 @@ struct PlanCommand: ParsableCommand {
 
         if plan.status == .diverged {
             // Numerical failure: a message, no plan presented as a result.
-            standardError.write("parecon: \(file): planning diverged at \(plan.divergence ?? "round \(plan.rounds)")\n")
+            standardError.write("parecon: \(source.name): planning diverged at \(plan.divergence ?? "round \(plan.rounds)")\n")
             throw PlanNotConverged()
         }
         var out = StandardOutput()

@@ -190,7 +190,7 @@ import Testing
         let plan = try CLIRunner.run(["plan", "--help"])
         #expect(plan.status == 0, "stderr: \(plan.stderr)")
         #expect(plan.stderr.isEmpty)
-        #expect(plan.stdout.contains("USAGE: parecon plan <file>"))
+        #expect(plan.stdout.contains("USAGE: parecon plan [<options>] [<file>]"))
         #expect(plan.stdout.contains("Examples:"))
         #expect(plan.stdout.contains("--max-rounds") && plan.stdout.contains("--tolerance"))
 
