@@ -106,6 +106,17 @@ struct TableFolder {
         }
     }
 
+    /// A reducible matrix whose Perron vector has zeros: the plain lower bound stays at the small
+    /// block's ratio, the bound on the iterate's support closes the bracket.
+    @Test func theBracketClosesForAReducibleMatrix() {
+        // Block triangular: ρ = max(0.6, ρ([[0.1, 0.3], [0.2, 0.1]]) = 0.1 + √0.06 ≈ 0.345) = 0.6,
+        // with Perron vector (1, 0, 0): the ratios of rows 2 and 3 tend to 0.345, not 0.6.
+        let a = Matrix([[0.6, 0.5, 0.7], [0, 0.1, 0.3], [0, 0.2, 0.1]])
+        let estimate = SpectralRadiusEstimate(nonNegative: a)
+        #expect(estimate.lowerBound <= 0.6 + 1e-12 && 0.6 <= estimate.upperBound + 1e-12)
+        #expect(estimate.upperBound - estimate.lowerBound <= 1e-6 * 0.6, "\(estimate)")
+    }
+
     @Test func aReducibleMatrixIsDecidedByTheMMatrixTestWhenTheBracketStaysOpen() {
         // Block triangular with ρ = 0.99 and a slower block: the bracket may stay open, the
         // decision must still be right; and (I − A)⁻¹1 is checked on both sides of 1.

@@ -12,8 +12,8 @@ import PareconLinearAlgebra
 /// matrix `A + c I` (`c` = ``shift``), which has the same Perron vector as `A` but keeps `x`
 /// positive when `A` has zero rows and converges when `A` is periodic; the bracket closes as
 /// `x` approaches the Perron vector. For a reducible `A` (whose Perron vector may have zeros) the
-/// lower bound is taken over the iterate's entries above a threshold, with a correction that
-/// keeps it a bound; it may still close slowly. Each iteration is one `gemv`.
+/// lower bound is also taken, every few iterations, on the iterate's large entries alone
+/// (``supportLowerBound(_:_:_:)``). Each iteration is one `gemv`.
 ///
 /// The iteration stops when the bracket is narrower than ``relativeWidth`` (relative), when its
 /// lower end reaches 1 (certainly unproductive), or after ``maximumIterations``. If the bracket
@@ -34,8 +34,38 @@ public struct SpectralRadiusEstimate: Sendable, Equatable {
     public static let shift = 0.05
     public static let relativeWidth = 1e-6
     public static let maximumIterations = 5_000
-    /// Entries of the iterate (whose largest entry is 1) below this count as zero for the lower bound.
-    static let supportThreshold = 1e-9
+    /// Every this many iterations the lower bound is also taken on the iterate's large entries.
+    static let supportEvery = 20
+
+    /// `y = A x`.
+    static func multiply(_ a: Matrix, _ x: [Double], into y: inout [Double]) {
+        let n = a.rows
+        a.elements.withUnsafeBufferPointer { ap in
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    BLAS.gemv(.none, rows: n, columns: n, alpha: 1, a: ap.baseAddress!, x: xp.baseAddress!, beta: 0, y: yp.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// The Collatz–Wielandt lower bound on the iterate's support: for `x_S` = `x` with its entries
+    /// below `θ` set to zero (still non-negative and non-zero), `ρ(A) ≥ min_{i: x_i ≥ θ} (A x_S)_i / x_i`,
+    /// with `A x_S = A x − A (x − x_S)` (one more `gemv`), for a few `θ`. When `A` is reducible its
+    /// Perron vector can have (near-)zero entries, whose ratios keep the plain lower bound low.
+    static func supportLowerBound(_ a: Matrix, _ x: [Double], _ ax: [Double]) -> Double {
+        let n = a.rows
+        var best = 0.0
+        var small = [Double](repeating: 0, count: n), correction = [Double](repeating: 0, count: n)
+        for threshold in [1e-2, 1e-4, 1e-6, 1e-9] {
+            for i in 0..<n { small[i] = x[i] < threshold ? x[i] : 0 }
+            multiply(a, small, into: &correction)
+            var low = Double.infinity
+            for i in 0..<n where x[i] >= threshold { low = min(low, (ax[i] - correction[i]) / x[i]) }
+            if low.isFinite { best = max(best, low) }
+        }
+        return best
+    }
 
     public init(lowerBound: Double, upperBound: Double, iterations: Int, isBelowOne: Bool) {
         self.lowerBound = lowerBound
@@ -54,36 +84,28 @@ public struct SpectralRadiusEstimate: Sendable, Equatable {
         }
         var x = [Double](repeating: 1, count: n)
         var y = [Double](repeating: 0, count: n)
-        var rowSums = [Double](repeating: 0, count: n)
-        for i in 0..<n { for j in 0..<n { rowSums[i] += a.elements[i * n + j] } }
         var lower = 0.0, upper = Double.infinity
         var iterations = 0
         while iterations < Self.maximumIterations {
             iterations += 1
-            a.elements.withUnsafeBufferPointer { ap in
-                x.withUnsafeBufferPointer { xp in
-                    y.withUnsafeMutableBufferPointer { yp in
-                        BLAS.gemv(.none, rows: n, columns: n, alpha: 1, a: ap.baseAddress!, x: xp.baseAddress!,
-                                  beta: 0, y: yp.baseAddress!)
-                    }
-                }
-            }
-            // The lower bound uses x' = x with its entries below τ set to zero (still ≥ 0, ≠ 0):
-            // (A x')_i ≥ (A x)_i − r_i τ, r_i the row sum. For a reducible A whose Perron vector
-            // has zeros, this lets the bracket close.
-            var low = Double.infinity, high = 0.0, largest = 0.0
+            Self.multiply(a, x, into: &y)
+            var low = Double.infinity, high = 0.0
             for i in 0..<n {
                 let ratio = y[i] / x[i]
+                low = min(low, ratio)
                 high = max(high, ratio)
-                if x[i] >= Self.supportThreshold { low = min(low, (y[i] - rowSums[i] * Self.supportThreshold) / x[i]) }
-                y[i] += Self.shift * x[i]
-                largest = max(largest, y[i])
             }
+            if iterations % Self.supportEvery == 0 { low = max(low, Self.supportLowerBound(a, x, y)) }
             lower = max(lower, low)
             upper = min(upper, high)
             if lower >= 1 || upper - lower <= Self.relativeWidth * upper { break }
-            // Next iterate, scaled to a largest entry of 1 and kept away from underflow (any
-            // positive x gives valid bounds).
+            // Next iterate (A + cI) x, scaled to a largest entry of 1 and kept away from underflow
+            // (any positive x gives valid bounds).
+            var largest = 0.0
+            for i in 0..<n {
+                y[i] += Self.shift * x[i]
+                largest = max(largest, y[i])
+            }
             for i in 0..<n { x[i] = max(y[i] / largest, 1e-150) }
         }
         let below: Bool
