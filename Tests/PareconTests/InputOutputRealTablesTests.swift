@@ -48,7 +48,8 @@ struct InputOutputRealTablesTests {
         let table = try InputOutputTable.read(folder: SharedTables.path("wiod16_usa_2014"))
         let economy = try CalibratedEconomy(table: table, workersCouncilsPerSector: 3, consumersCouncils: 5,
                                             heterogeneity: 0.2, seed: 1).generate()
-        let plan = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: 1e-6)).plan(economy)
+        let plan = try ParticipatoryPlanner(settings: PlanningSettings(tolerance: 1e-6, board: .tatonnement)).plan(economy)
+        #expect(plan.settings.board == .tatonnement)
         #expect(plan.status == .converged, "\(plan.status) after \(plan.rounds) rounds")
         let check = OptimalityConditions(economy: economy, plan: plan, tolerance: 1e-6)
         #expect(check.violations.isEmpty, "\(check.violations.prefix(5))")
