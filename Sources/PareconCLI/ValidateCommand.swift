@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Parecon
 
 /// `parecon validate FILE`: check an economy file without planning.
@@ -17,10 +18,17 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "An economy file (parecon-economy/1 JSON).")
     var file: String
 
+    /// The format the file was read as, for the confirmation line.
+    static func formatName(_ path: String) -> String {
+        (try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)).map {
+            CompactEconomyFile.isCompact([UInt8]($0.prefix(64))) ? "compact (.peb)" : "parecon-economy/1"
+        } ?? "parecon-economy/1"
+    }
+
     func run() throws {
-        let economy = try EconomyFile.load(path: file)
+        let economy = try EconomyFileFormat.load(path: file)
         let constantReturns = economy.workersCouncils.filter(\.hasConstantReturns).count
-        print("\(file): valid parecon-economy/1 economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
+        print("\(file): valid \(Self.formatName(file)) economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
         print("  \(count(economy.goodCount, "good")), \(count(economy.resourceCount, "primary resource")), "
               + "\(count(economy.workersCouncilCount, "workers' council", plural: "workers' councils")) (\(constantReturns) with constant returns), "
               + "\(count(economy.consumersCouncilCount, "consumers' council", plural: "consumers' councils"))")

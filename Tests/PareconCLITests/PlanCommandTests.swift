@@ -77,3 +77,18 @@ extension PlanCommandTests {
         #expect(result.stderr.contains(file) && result.stderr.contains("diverged") && result.stderr.contains("good \"a\""))
     }
 }
+
+extension PlanCommandTests {
+    @Test func validateReadsTheCompactFormatToo() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("small.peb").path
+        let generated = try CLIRunner.run(["generate", "--synthetic", "--goods", "5", "--workers-councils", "20",
+                                           "--consumers-councils", "3", "--output", file])
+        #expect(generated.status == 0, "stderr: \(generated.stderr)")
+        let result = try CLIRunner.run(["validate", file])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("\(file): valid compact (.peb) economy"))
+        #expect(result.stdout.contains("5 goods, 1 primary resource, 20 workers' councils"))
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import PareconLinearAlgebra
 @testable import Parecon
 
@@ -47,7 +48,7 @@ import PareconLinearAlgebra
         let a: [[Double]] = [[0, 0.1, 0.2], [0.3, 0.2, 0.1], [0, 0, 0]]
         let labour = [0.8, 3.0, 1.0]
         let iMinusAT = (0..<3).map { i in (0..<3).map { j in (i == j ? 1 : 0) - a[j][i] } }
-        let values = gaussianElimination(iMinusAT, labour)
+        let values = naiveSolve(iMinusAT, labour)
         #expect(abs(plan.resourcePrices[0] - 1) <= 1e-9)
         for i in 0..<3 { #expect(abs(plan.prices[i] - values[i]) <= 1e-9 * values[i]) }
         var f = [0.0, 0, 0]
@@ -56,7 +57,7 @@ import PareconLinearAlgebra
             for i in 0..<3 { f[i] += d[i] }
         }
         let iMinusA = (0..<3).map { i in (0..<3).map { j in (i == j ? 1 : 0) - a[i][j] } }
-        let x = gaussianElimination(iMinusA, f)
+        let x = naiveSolve(iMinusA, f)
         #expect(plan.activity[0] == 0)
         for i in 0..<3 { #expect(abs(plan.activity[i + 1] - x[i]) <= 1e-8 * x[i], "\(i): \(plan.activity[i + 1]) vs \(x[i])") }
     }
@@ -187,7 +188,7 @@ import PareconLinearAlgebra
                 try LAPACK.choleskySolveUpper(order: 3, factor: f.baseAddress!, b: xp.baseAddress!)
             }
         }
-        let reference = gaussianElimination(spd, b)
+        let reference = naiveSolve(spd, b)
         for i in 0..<3 { #expect(abs(x[i] - reference[i]) <= 1e-14 * max(1, abs(reference[i]))) }
 
         var notPositive = indefinite.flatMap { $0 }
@@ -198,32 +199,11 @@ import PareconLinearAlgebra
         }
         var rhs = Matrix(rows: 3, columns: 1, elements: b)
         try LAPACK.symmetricIndefiniteSolve(a: Matrix(indefinite), b: &rhs)
-        let indefiniteReference = gaussianElimination(indefinite, b)
+        let indefiniteReference = naiveSolve(indefinite, b)
         for i in 0..<3 { #expect(abs(rhs.elements[i] - indefiniteReference[i]) <= 1e-14 * max(1, abs(indefiniteReference[i]))) }
         var singular = Matrix(rows: 3, columns: 1, elements: b)
         #expect(throws: LinearAlgebraError.self) {
             try LAPACK.symmetricIndefiniteSolve(a: Matrix([[1, 1, 0], [1, 1, 0], [0, 0, 0]]), b: &singular)
         }
     }
-}
-
-/// Gaussian elimination with partial pivoting: the independent reference for small systems.
-func gaussianElimination(_ a: [[Double]], _ b: [Double]) -> [Double] {
-    let n = b.count
-    var m = (0..<n).map { a[$0] + [b[$0]] }
-    for k in 0..<n {
-        let pivot = (k..<n).max { abs(m[$0][k]) < abs(m[$1][k]) }!
-        m.swapAt(k, pivot)
-        for i in (k + 1)..<n {
-            let factor = m[i][k] / m[k][k]
-            for j in k...n { m[i][j] -= factor * m[k][j] }
-        }
-    }
-    var x = [Double](repeating: 0, count: n)
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        var s = m[i][n]
-        for j in (i + 1)..<n { s -= m[i][j] * x[j] }
-        x[i] = s / m[i][i]
-    }
-    return x
 }
