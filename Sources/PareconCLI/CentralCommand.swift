@@ -90,7 +90,7 @@ struct CentralCommand: ParsableCommand {
     }
 
     func run() throws {
-        let economy = try EconomyFile.load(path: file)
+        let economy = try EconomyFileFormat.load(path: file)
         do {
             if materialBalances {
                 try runMaterialBalances(economy)

@@ -64,7 +64,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let economy = try EconomyFile.load(path: file)
+        let economy = try EconomyFileFormat.load(path: file)
         func say(_ text: String) { if !quiet { standardError.write(text + "\n") } }
         say("participatory rounds ...")
         let participatory = try ParticipatoryPlanner(settings: participatorySettings).plan(economy)

@@ -77,7 +77,7 @@ extension RoundCommand {
         var economy: String
 
         func run() throws {
-            let economy = try EconomyFile.load(path: self.economy)
+            let economy = try EconomyFileFormat.load(path: self.economy)
             var out = StandardOutput()
             out.write(CouncilRegistry(economy: economy).jsonDocument().serialized(pretty: true) + "\n")
         }
@@ -161,7 +161,7 @@ extension RoundCommand {
         var localResponse = false
 
         func run() throws {
-            let economy = try EconomyFile.load(path: self.economy)
+            let economy = try EconomyFileFormat.load(path: self.economy)
             let journal = try self.journal.journal()
             let simulation = CouncilSimulation(economy: economy, settings: PlanningSettings(revisionRate: revisionRate), localResponse: localResponse)
             let outcome = try journalCall(in: self.journal.dir) { () throws(JournalError) in try simulation.respond(journal: journal) }
