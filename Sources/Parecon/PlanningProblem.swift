@@ -70,7 +70,10 @@ struct PlanningProblem: Sendable {
         var numbers = 0
         var responses = workers.count
         for (w, council) in workers.enumerated() {
-            for entry in council.produces.sorted(by: { economy.goodIndex[$0.id]! < economy.goodIndex[$1.id]! }) {
+            let produces = council.produces.count == 1
+                ? council.produces
+                : council.produces.sorted(by: { economy.goodIndex[$0.id]! < economy.goodIndex[$1.id]! })
+            for entry in produces {
                 let i = economy.goodIndex[entry.id]!
                 v[w, i] += entry.amount
                 if entry.amount > 0 {
@@ -86,7 +89,9 @@ struct PlanningProblem: Sendable {
                     b[w, r] += entry.amount
                 }
             }
-            numbers += Set(council.produces.map(\.id) + council.uses.map(\.id)).count
+            // Distinct ids among outputs and inputs (each list has no duplicates; a good may be both).
+            numbers += council.produces.count + council.uses.count
+                - council.produces.filter { made in council.uses.contains { $0.id == made.id } }.count
         }
         netOutput = v
         resourceUse = b
