@@ -43,6 +43,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The facilitation board: tatonnement, accelerated or newton.")
     var board: BoardKind = PlanningSettings.Defaults.board
 
+    @Option(parsing: .unconditional, help: "With --board accelerated: how many past rounds the board mixes.")
+    var andersonMemory: Int = PlanningSettings.Defaults.andersonMemory
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -57,7 +60,8 @@ struct PlanCommand: ParsableCommand {
 
     var settings: PlanningSettings {
         PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit,
-                         priceStep: priceStep, revisionRate: revisionRate, board: board)
+                         priceStep: priceStep, revisionRate: revisionRate, board: board,
+                         andersonMemory: andersonMemory)
     }
 
     /// Settings are checked before the file is read, so a bad option is not hidden by a bad file.

@@ -25,6 +25,26 @@ import Testing
         #expect(abs(number(activity["bakery"]) - 30) <= 30e-6)
         #expect(abs(number(activity["weavery"]) - 20) <= 20e-6)
     }
+
+    /// The accelerated board's memory is the user's to choose: each memory reaches the hand-derived
+    /// plan, the memory is in the report, and a memory of zero is a usage error before the file is read.
+    @Test func andersonMemoryOptionReachesTheSamePlan() throws {
+        for memory in ["1", "3"] {
+            let result = try CLIRunner.run(["plan", "plans/two-goods.json", "--board", "accelerated", "--anderson-memory", memory,
+                                            "--tolerance", "1e-9", "--quiet", "--format", "json"])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            guard case let .object(plan) = try JSONParser.parse(result.stdout), case let .object(prices)? = plan["prices"],
+                  case let .number(bread)? = prices["bread"], case let .number(cloth)? = prices["cloth"] else {
+                Issue.record("not a plan document: \(result.stdout.prefix(200))")
+                continue
+            }
+            #expect(abs(bread - 2) <= 2e-5 && abs(cloth - 3) <= 3e-5, "memory \(memory): bread \(bread), cloth \(cloth)")
+        }
+        let zero = try CLIRunner.run(["plan", "no-such-file.json", "--board", "accelerated", "--anderson-memory", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("--anderson-memory must be at least 1, found 0"))
+        #expect(zero.stdout.isEmpty)
+    }
 }
 
 extension PlanCommandTests {
