@@ -19,6 +19,7 @@ struct CompareCommand: ParsableCommand {
               parecon compare plans/leontief.json --knowledge industry-average
               parecon compare plans/five-goods.json --knowledge noise:0.2 --seed 3
               parecon compare plans/ces-households.json --format json
+              parecon compare plans/five-goods.json --board tatonnement --board accelerated --board newton
 
             Exit status: 0 when every planner converged, 1 otherwise, 2 bad input or usage.
             """
@@ -45,6 +46,12 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Seed for noise:S and stale:F.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("The facilitation board of the participatory rounds: tatonnement, accelerated or newton; repeat it for a column per board.", valueName: "board"))
+    var board: [BoardKind] = []
+
+    @Option(parsing: .unconditional, help: "With --board accelerated: how many past rounds the board mixes.")
+    var andersonMemory: Int = PlanningSettings.Defaults.andersonMemory
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -52,13 +59,14 @@ struct CompareCommand: ParsableCommand {
     var quiet = false
 
     var participatorySettings: PlanningSettings {
-        PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit)
+        PlanningSettings(tolerance: tolerance, maxRounds: maxRounds, timeLimit: timeLimit, andersonMemory: andersonMemory)
     }
 
     var centralSettings: CentralSettings { CentralSettings(tolerance: centralTolerance) }
 
     func validate() throws {
         var problems = participatorySettings.problems().map(PlanCommand.optionMessage)
+        if Set(board).count != board.count { problems.append("--board names a board twice") }
         problems += centralSettings.problems().map { PlanCommand.optionMessage($0).replacingOccurrences(of: "--tolerance", with: "--central-tolerance") }
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "; ")) }
     }
@@ -66,9 +74,15 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let economy = try EconomyFileFormat.load(path: file)
         func say(_ text: String) { if !quiet { standardError.write(text + "\n") } }
-        say("participatory rounds ...")
-        let participatory = try ParticipatoryPlanner(settings: participatorySettings).plan(economy)
-        say("  \(participatory.status.rawValue) after \(participatory.rounds) rounds, \(fixed(participatory.seconds, 3)) s")
+        var participatory: [Plan] = []
+        for board in self.board.isEmpty ? [PlanningSettings.Defaults.board] : self.board {
+            say("participatory rounds, \(board) board ...")
+            var settings = participatorySettings
+            settings.board = board
+            let plan = try ParticipatoryPlanner(settings: settings).plan(economy)
+            say("  \(plan.status.rawValue) after \(plan.rounds) rounds, \(fixed(plan.seconds, 3)) s")
+            participatory.append(plan)
+        }
         say("central planner ...")
         let central = try CentralPlanner(settings: centralSettings).plan(economy)
         say("  \(central.plan.status.rawValue) after \(central.plan.rounds) iterations, \(fixed(central.plan.seconds, 3)) s")
@@ -80,7 +94,7 @@ struct CompareCommand: ParsableCommand {
             say("  \(planner.plan.status.rawValue) after \(planner.plan.rounds) iterations, \(fixed(planner.plan.seconds, 3)) s")
             imperfect = KnowledgeReport(truth: economy, knowledge: knowledge, seed: seed, plannersPlan: planner, optimum: central)
         }
-        if participatory.status == .diverged || central.plan.status == .diverged || imperfect?.plannersPlan.plan.status == .diverged {
+        if participatory.contains(where: { $0.status == .diverged }) || central.plan.status == .diverged || imperfect?.plannersPlan.plan.status == .diverged {
             standardError.write("parecon: \(file): a planner diverged; no comparison is printed\n")
             throw PlanNotConverged()
         }

@@ -40,6 +40,40 @@ import Testing
         #expect(Self.number(central["numbersIn"]) == 27)
     }
 
+    /// Every board in one table: a column per board, each reaching the central optimum's prices,
+    /// and the second-order board counted with its local responses.
+    @Test func aColumnPerBoard() throws {
+        let result = try CLIRunner.run(["compare", "plans/five-goods.json", "--board", "tatonnement", "--board", "accelerated",
+                                        "--board", "newton", "--format", "json", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        guard case let .object(document) = try JSONParser.parse(result.stdout), case let .array(columns)? = document["columns"],
+              case let .object(prices)? = document["prices"] else {
+            Issue.record("not a comparison document: \(result.stdout.prefix(300))")
+            return
+        }
+        let names = columns.compactMap { column -> String? in
+            if case let .object(c) = column, case let .string(name)? = c["name"] { return name }
+            return nil
+        }
+        #expect(names == ["participatory (tatonnement)", "participatory (accelerated)", "participatory (newton)", "central"])
+        for case let .object(column) in columns.prefix(3) {
+            #expect(column["status"] == .string("converged"))
+            #expect(Self.number(column["priceDistance"]) <= 1e-5, "\(column["name"] ?? .null)")
+        }
+        if case let .object(newton) = columns[2], case let .object(tatonnement) = columns[0] {
+            #expect(newton["board"] == .string("newton") && tatonnement["board"] == .string("tatonnement"))
+            // Per round the newton board receives the proposals and the local responses: more numbers a round.
+            let perRound = { (c: JSONObject) in Self.number(c["numbersIn"]) / Self.number(c["rounds"]) }
+            #expect(perRound(newton) > perRound(tatonnement))
+        }
+        guard case let .object(grain)? = prices["grain"] else { Issue.record("no prices"); return }
+        #expect(grain.members.map(\.key) == names)
+
+        let twice = try CLIRunner.run(["compare", "plans/five-goods.json", "--board", "newton", "--board", "newton"])
+        #expect(twice.status == 2)
+        #expect(twice.stderr.contains("--board names a board twice"))
+    }
+
     @Test func aPlannerThatDoesNotConvergeExitsWithStatusOne() throws {
         let result = try CLIRunner.run(["compare", "plans/five-goods.json", "--max-rounds", "3", "--quiet"])
         #expect(result.status == 1)

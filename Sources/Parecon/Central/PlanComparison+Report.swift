@@ -35,7 +35,8 @@ extension PlanComparison {
             is also given as the share of every consumers' council's consumption that would cost as much.
             Numbers out: the facilitation board publishes every price once a round (one broadcast); the
             central planner sends each workers' council its target and each consumers' council its bundle.
-            Numbers in: every council's proposal every round; or, once, every technology coefficient,
+            Numbers in: every council's proposal every round (for the newton board with its local response);
+            or, once, every technology coefficient,
             capacity, elasticity, preference weight, allowance and availability.
             With constant returns several activity mixes can be optimal, so activities may differ where
             net supply, prices and consumption agree.
@@ -56,8 +57,9 @@ extension PlanComparison {
             .init(key: "tolerance", value: .number(tolerance)),
             .init(key: "columns", value: .array(columns.map { column in
                 let gap = welfareGap(column)
-                return .object(JSONObject([
-                    .init(key: "name", value: .string(column.name)),
+                var members: [JSONObject.Member] = [.init(key: "name", value: .string(column.name))]
+                if let board = column.board { members.append(.init(key: "board", value: .string(board.rawValue))) }
+                return .object(JSONObject(members + [
                     .init(key: "status", value: .string(column.status.rawValue)),
                     .init(key: "rounds", value: .number(Double(column.rounds))),
                     .init(key: "seconds", value: .number(column.seconds)),
@@ -76,8 +78,10 @@ extension PlanComparison {
                 ]))
             })),
             .init(key: "prices", value: .object(JSONObject(economy.goods.indices.map { i in
-                .init(key: economy.goods[i].id, value: .object(JSONObject([
-                    .init(key: "participatory", value: .number(participatory.prices[i])),
+                // One price per participatory column, under the column's name.
+                .init(key: economy.goods[i].id, value: .object(JSONObject(zip(columns, participatory).map { column, plan in
+                    .init(key: column.name, value: .number(plan.prices[i]))
+                } + [
                     .init(key: "central", value: .number(central.plan.prices[i])),
                 ] + (imperfect.map { [.init(key: "imperfect", value: .number($0.plannersPlan.plan.prices[i]))] } ?? []))))
             }))),

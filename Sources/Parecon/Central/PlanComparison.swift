@@ -9,6 +9,8 @@ public struct PlanComparison: Sendable {
     /// One column of the comparison.
     public struct Column: Sendable {
         public var name: String
+        /// The facilitation board of a participatory column; `nil` for a central planner.
+        public var board: BoardKind?
         public var status: PlanStatus
         /// Rounds (participatory) or iterations (central).
         public var rounds: Int
@@ -38,15 +40,18 @@ public struct PlanComparison: Sendable {
     }
 
     public var economy: Economy
-    public var participatory: Plan
+    /// The participatory plans, one per board compared (in the order asked).
+    public var participatory: [Plan]
     public var central: CentralPlan
     public var imperfect: KnowledgeReport?
     public var columns: [Column]
     /// A good counts as short beyond this fraction of its throughput.
     public var tolerance: Double
 
-    /// Compares the given plans of `economy`.
-    public init(economy: Economy, participatory: Plan, central: CentralPlan, imperfect: KnowledgeReport? = nil, tolerance: Double = 1e-6) {
+    /// Compares the given plans of `economy`: one participatory plan per board, the central
+    /// optimum and, when given, a planner with imperfect knowledge. With one participatory plan its
+    /// column is named "participatory"; with several, "participatory (board)".
+    public init(economy: Economy, participatory: [Plan], central: CentralPlan, imperfect: KnowledgeReport? = nil, tolerance: Double = 1e-6) {
         self.economy = economy
         self.participatory = participatory
         self.central = central
@@ -73,7 +78,7 @@ public struct PlanComparison: Sendable {
         }
         func column(_ name: String, _ plan: Plan, out: Int, in received: Int, welfare: Double, activity: [Double],
                     consumption: Matrix, net: [Double], short: (Int, Double)) -> Column {
-            Column(name: name, status: plan.status, rounds: plan.rounds, seconds: plan.seconds, numbersOut: out, numbersIn: received,
+            Column(name: name, board: nil, status: plan.status, rounds: plan.rounds, seconds: plan.seconds, numbersOut: out, numbersIn: received,
                    welfare: welfare,
                    activityDistance: relativeDistance(activity, reference.activity),
                    consumptionDistance: relativeDistance(consumption.elements, reference.consumption.elements),
@@ -82,10 +87,14 @@ public struct PlanComparison: Sendable {
                    resourcePriceDistance: relativeDistance(plan.resourcePrices, reference.resourcePrices),
                    goodsShort: short.0, largestShortage: max(0, short.1))
         }
-        var columns = [
-            column("participatory", participatory, out: participatory.pricesPublished, in: participatory.proposalNumbersReceived,
-                   welfare: participatory.welfare, activity: participatory.activity, consumption: participatory.consumption,
-                   net: netSupply(participatory), short: shortages(participatory)),
+        var columns = participatory.map { plan in
+            var c = column(participatory.count == 1 ? "participatory" : "participatory (\(plan.settings.board.rawValue))", plan,
+                           out: plan.pricesPublished, in: plan.proposalNumbersReceived, welfare: plan.welfare,
+                           activity: plan.activity, consumption: plan.consumption, net: netSupply(plan), short: shortages(plan))
+            c.board = plan.settings.board
+            return c
+        }
+        columns += [
             column("central", reference, out: central.targetsSent, in: central.numbersReceived, welfare: reference.welfare,
                    activity: reference.activity, consumption: reference.consumption, net: referenceNet, short: shortages(reference)),
         ]
@@ -109,12 +118,18 @@ public struct PlanComparison: Sendable {
         self.columns = columns
     }
 
-    /// Runs the participatory rounds, the central planner and (unless `knowledge` is `nil` or
-    /// exact) a planner with that knowledge, and compares them.
+    /// Runs the participatory rounds (once per board in `boards`, with `participatorySettings`
+    /// otherwise), the central planner and (unless `knowledge` is `nil` or exact) a planner with
+    /// that knowledge, and compares them.
     public static func run(economy: Economy, participatorySettings: PlanningSettings = PlanningSettings(),
+                           boards: [BoardKind]? = nil,
                            centralSettings: CentralSettings = CentralSettings(), knowledge: PlannerKnowledge? = nil,
                            seed: UInt64 = 1) throws -> PlanComparison {
-        let participatory = try ParticipatoryPlanner(settings: participatorySettings).plan(economy)
+        let participatory = try (boards ?? [participatorySettings.board]).map { board in
+            var settings = participatorySettings
+            settings.board = board
+            return try ParticipatoryPlanner(settings: settings).plan(economy)
+        }
         let central = try CentralPlanner(settings: centralSettings).plan(economy)
         var imperfect: KnowledgeReport? = nil
         if let knowledge, knowledge != .exact {
