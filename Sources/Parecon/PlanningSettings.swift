@@ -11,7 +11,8 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
     public var timeLimit: Double?
     /// The facilitation board's first relative price step `λ` (tatonnement).
     public var priceStep: Double
-    /// The largest relative step the board's step adaptation may reach.
+    /// The largest relative step the board's step adaptation may reach. Any positive value is safe:
+    /// a wanted good's price falls by at most 90 % in a round and no price goes below zero.
     public var maxPriceStep: Double
     /// Factor by which a price's step grows while its excess demand keeps its sign.
     public var stepGrowth: Double
@@ -90,7 +91,9 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         public static let inaccurateTolerance = 1e-3
         public static let maxRounds = 100_000
         public static let priceStep = 0.1
-        public static let maxPriceStep = 1.0
+        /// Large, so that a price far from its plan (a labour price 20 times its first value, say)
+        /// gets there in tens of rounds rather than hundreds; a step that overshoots is halved.
+        public static let maxPriceStep = 16.0
         public static let stepGrowth = 1.2
         public static let stepShrink = 0.5
         public static let revisionRate = 0.2
@@ -118,7 +121,6 @@ public struct PlanningSettings: Sendable, Equatable, Codable {
         if let timeLimit { positive(timeLimit, "timeLimit") }
         positive(priceStep, "priceStep")
         positive(maxPriceStep, "maxPriceStep")
-        if maxPriceStep.isFinite && maxPriceStep > 1 { problems.append("maxPriceStep must be at most 1 (a larger step can make a price negative), found \(format(maxPriceStep))") }
         if !(stepGrowth.isFinite && stepGrowth >= 1) { problems.append("stepGrowth must be at least 1, found \(format(stepGrowth))") }
         if !(stepShrink.isFinite && stepShrink > 0 && stepShrink < 1) { problems.append("stepShrink must be in (0, 1), found \(format(stepShrink))") }
         positive(revisionRate, "revisionRate")
