@@ -19,7 +19,10 @@ import PareconLinearAlgebra
 ///    measure every good's and resource's imbalance (DESIGN §7, as the round loop does).
 /// 5. **Converged** when every imbalance and every constant-returns council's revision is within
 ///    the tolerance, every council has a valid proposal of this round and none is flagged;
-///    otherwise **move** the prices with ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``.
+///    otherwise **move** the prices with the journal's board: ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``,
+///    or the round loop's accelerated or second-order move through ``JournalBoard`` (the latter
+///    with the local responses of this round's proposals; in a newton journal a proposal without
+///    one is rejected in step 1).
 struct RoundClosing {
     let registry: CouncilRegistry
     let settings: PlanningSettings
