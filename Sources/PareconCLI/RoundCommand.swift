@@ -87,10 +87,13 @@ extension RoundCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a journal: publish the first indicative prices (round 1).",
             discussion: """
-                The board is tatonnement; its settings are fixed here for the whole journal.
+                The board (tatonnement, accelerated or newton) and its settings are fixed here for the \
+                whole journal (journal.json). With --board newton every proposal must carry its \
+                local response.
 
                 Examples:
                   parecon round open plans/rounds-example/registry.json --dir journal
+                  parecon round open plans/rounds-example/registry.json --dir journal --board newton
                 """
         )
 
@@ -108,8 +111,14 @@ extension RoundCommand {
         @Option(parsing: .unconditional, help: "The first indicative price of every good and resource.")
         var initialPrice: Double = PlanningSettings.Defaults.initialPrice
 
+        @Option(help: "The facilitation board: tatonnement, accelerated or newton.")
+        var board: BoardKind = .tatonnement
+
+        @Option(parsing: .unconditional, help: "Accelerated board: how many past rounds it mixes.")
+        var andersonMemory: Int = PlanningSettings.Defaults.andersonMemory
+
         var settings: PlanningSettings {
-            PlanningSettings(tolerance: tolerance, priceStep: priceStep, initialPrice: initialPrice, board: .tatonnement)
+            PlanningSettings(tolerance: tolerance, priceStep: priceStep, initialPrice: initialPrice, board: board, andersonMemory: andersonMemory)
         }
 
         func validate() throws {
@@ -130,7 +139,8 @@ extension RoundCommand {
             let councils = registry.workersCouncils.count + registry.consumersCouncils.count
             switch outcome {
             case .opened:
-                print("\(journal.folder): round 1 is open: \(count(councils, "council")) registered, every indicative price at \(significant(initialPrice))")
+                print("\(journal.folder): round 1 is open: \(count(councils, "council")) registered, every indicative price at \(significant(initialPrice))"
+                      + (board == .tatonnement ? "" : "; board \(board.rawValue)"))
             case .alreadyOpen:
                 print("\(journal.folder): this journal is already open (nothing written)")
             }
@@ -157,7 +167,7 @@ extension RoundCommand {
         @Option(parsing: .unconditional, help: "Constant-returns councils' first revision rate (used from round 1).")
         var revisionRate: Double = PlanningSettings.Defaults.revisionRate
 
-        @Flag(help: "Add each council's local response (for a second-order board) to its proposal.")
+        @Flag(help: "Add each council's local response to its proposal (always done when the journal's board is newton).")
         var localResponse = false
 
         func run() throws {

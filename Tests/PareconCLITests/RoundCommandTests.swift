@@ -125,6 +125,39 @@ import Testing
         }
     }
 
+    /// `round open --board accelerated|newton`: the cycle of respond and close converges in as many
+    /// rounds as `parecon plan --board` on the same economy, to the same prices (printed digits), and
+    /// the journal's files name the board.
+    @Test(arguments: ["accelerated", "newton"])
+    func aJournalWithAnotherBoardReachesThePlansRounds(_ board: String) throws {
+        let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = try Self.run(["plan", Self.twoGoods, "--board", board, "--format", "json"], in: folder)
+        #expect(plan.status == 0)
+        let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [String: Any]
+        let registry = try Self.run(["round", "registry", Self.twoGoods], in: folder)
+        try registry.stdout.write(to: folder.appendingPathComponent("registry.json"), atomically: true, encoding: .utf8)
+        let open = try Self.run(["round", "open", "registry.json", "--dir", "journal", "--board", board], in: folder)
+        #expect(open.status == 0 && open.stdout.hasSuffix("; board \(board)\n"), "\(open.stderr)")
+        let settings = try String(contentsOf: folder.appendingPathComponent("journal/journal.json"), encoding: .utf8)
+        #expect(settings.contains("\"board\": \"\(board)\""))
+        let memory = try String(contentsOf: folder.appendingPathComponent("journal/rounds/0001/board.json"), encoding: .utf8)
+        #expect(memory.contains(board == "newton" ? "\"newton\": {" : "\"anderson\": {"))
+        var close = CLIRunner.Result(status: 1, stdout: "", stderr: "")
+        var rounds = 0
+        while close.status == 1 && rounds < 100 {
+            #expect(try Self.run(["round", "respond", Self.twoGoods, "--dir", "journal"], in: folder).status == 0)
+            close = try Self.run(["round", "close", "--dir", "journal", "--quiet"], in: folder)
+            rounds += 1
+        }
+        #expect(close.status == 0 && close.stdout == "round \(rounds): converged\n", "\(close.stderr)")
+        #expect(rounds == planned["rounds"] as? Int)
+        if board == "newton" {
+            let proposal = try String(contentsOf: folder.appendingPathComponent("journal/rounds/0001/proposals/bakery.json"), encoding: .utf8)
+            #expect(proposal.contains("\"activitySlope\""), "a newton journal's simulated councils send their local response")
+        }
+    }
+
     @Test func badInputExitsWithStatusTwoAndNamesTheFile() throws {
         let folder = Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -214,7 +214,7 @@ import Testing
         let closing = RoundClosing(
             registry: Self.registry, settings: PlanningSettings(board: .tatonnement), round: 2,
             prices: PricesFile(round: 2, prices: [1.12, 1.12], resourcePrices: [0.88]),
-            board: BoardFile(round: 2, memory: TatonnementMemory(goods: 2, resources: 1, settings: PlanningSettings())), previous: nil,
+            board: BoardFile(round: 2, memory: BoardMemory(board: .tatonnement, goods: 2, resources: 1, settings: PlanningSettings())), previous: nil,
             submitted: ["bakery", "town"].map { .init(file: "rounds/0002/proposals/\($0).json", bytes: bytes("proposals/\($0).json")) })
         let report = try closing.close().report
         #expect(report.workersCouncils[0].verdict == .accepted && abs(report.workersCouncils[0].ratio! - 1.12 / 0.88) < 1e-12)

@@ -16,7 +16,8 @@ public struct CouncilSimulation: Sendable {
     /// The councils' revision settings (`revisionRate`, `maxRevisionRate`, `revisionGrowth`,
     /// `stepShrink`), used from round 1; later rounds use the ones the memory recorded.
     public var settings: PlanningSettings
-    /// Whether proposals carry their local response (for a second-order board).
+    /// Whether proposals carry their local response (for a second-order board). A journal whose
+    /// board is newton always gets them.
     public var localResponse: Bool
 
     public init(economy: Economy, settings: PlanningSettings = PlanningSettings(), localResponse: Bool = false) {
@@ -74,6 +75,7 @@ public struct CouncilSimulation: Sendable {
             ws.lastRelativeSurplus[w] = memory.lastRelativeSurplus[w]
         }
         problem.proposeActivity(ws, settings: memory.settings)
+        let localResponse = self.localResponse || journal.settings.board == .newton
 
         var proposals: [Proposal] = []
         for (w, council) in economy.workersCouncils.enumerated() {

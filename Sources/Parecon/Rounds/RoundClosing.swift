@@ -1,3 +1,5 @@
+import PareconLinearAlgebra
+
 /// The facilitation board's close of one round, as a pure function of the journal's files: the
 /// registry and settings, the round's prices and board memory, the last round's report (for the
 /// proposals that stand and the trend of the revisions) and the bytes of every file in the
@@ -17,7 +19,10 @@
 ///    measure every good's and resource's imbalance (DESIGN §7, as the round loop does).
 /// 5. **Converged** when every imbalance and every constant-returns council's revision is within
 ///    the tolerance, every council has a valid proposal of this round and none is flagged;
-///    otherwise **move** the prices with ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``.
+///    otherwise **move** the prices with the journal's board: ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``,
+///    or the round loop's accelerated or second-order move through ``JournalBoard`` (the latter
+///    with the local responses of this round's proposals; in a newton journal a proposal without
+///    one is rejected in step 1).
 struct RoundClosing {
     let registry: CouncilRegistry
     let settings: PlanningSettings
@@ -51,6 +56,8 @@ struct RoundClosing {
         var outputs: [Quantity] = []
         var inputs: [Quantity] = []
         var requests: [Quantity] = []
+        /// The local response of a proposal of this round (never of a carried-forward one).
+        var response: Proposal.LocalResponse?
     }
 
     func close() throws(JournalError) -> Result {
@@ -184,10 +191,18 @@ struct RoundClosing {
 
         var nextPrices = p, nextResourcePrices = q
         var memory = board.memory
-        let change = FacilitationBoard.tatonnement(
-            prices: &nextPrices, resourcePrices: &nextResourcePrices, totals: totals, memory: &memory,
-            available: registry.resources.map(\.available), wanted: demand.map { $0 > 0 },
-            extrapolate: registry.hasConstantReturns, settings: settings)
+        let change: Double
+        if settings.board == .tatonnement {
+            change = FacilitationBoard.tatonnement(
+                prices: &nextPrices, resourcePrices: &nextResourcePrices, totals: totals, memory: &memory.tatonnement,
+                available: registry.resources.map(\.available), wanted: demand.map { $0 > 0 },
+                extrapolate: registry.hasConstantReturns, settings: settings)
+        } else {
+            let move = JournalBoard.move(
+                memory: memory, registry: registry, settings: settings, prices: p, resourcePrices: q, totals: totals,
+                merit: maxImbalance, responses: settings.board == .newton ? reportedResponses(workers: workers, consumers: consumers, dense: dense) : nil)
+            (change, nextPrices, nextResourcePrices, memory) = (move.change, move.prices, move.resourcePrices, move.memory)
+        }
         if let bad = (nextPrices + nextResourcePrices).first(where: { !$0.isFinite }) {
             throw JournalError(file: RoundJournal.proposalsFolder(round),
                                "the board's next price is \(bad): the numbers are too large or too small for double precision")
@@ -196,6 +211,43 @@ struct RoundClosing {
         result.nextBoard = BoardFile(round: round + 1, memory: memory)
         result.nextPrices = PricesFile(round: round + 1, prices: nextPrices, resourcePrices: nextResourcePrices)
         return result
+    }
+
+    /// What the second-order board hears this round (see ``ReportedResponses``): each workers'
+    /// council's standing activity, the last round's, its reported slope (only from a proposal
+    /// of this round) and its row per unit of activity (this round's quantities over its activity,
+    /// or the last round's when it is idle now); each consumers' council of this round's requests,
+    /// allowance and elasticity of substitution.
+    private func reportedResponses(workers: [Standing], consumers: [Standing], dense: ([Quantity]) -> [Double]) -> ReportedResponses {
+        let n = registry.goods.count, m = registry.resources.count, w = registry.workersCouncils.count
+        let previousWorkers = previous?.workersCouncils ?? []
+        var responses = ReportedResponses(
+            activity: Array(repeating: 0, count: w), previousActivity: Array(repeating: 0, count: w), slopes: Array(repeating: 0, count: w),
+            rows: Matrix(rows: w, columns: n), resourceRows: Matrix(rows: w, columns: m), consumers: [])
+        for (k, s) in workers.enumerated() {
+            let last = previousWorkers.indices.contains(k) ? previousWorkers[k] : nil
+            let x = s.activity ?? 0, lastX = last?.activity ?? 0
+            responses.activity[k] = x
+            responses.previousActivity[k] = lastX
+            if case let .workers(slope)? = s.response { responses.slopes[k] = slope }
+            let (scale, quantities): (Double, (outputs: [Quantity], inputs: [Quantity]))
+            if x > 0 {
+                (scale, quantities) = (x, (s.outputs, s.inputs))
+            } else if lastX > 0, let last {
+                (scale, quantities) = (lastX, (last.outputs, last.inputs))
+            } else {
+                continue
+            }
+            let outputs = dense(quantities.outputs), inputs = dense(quantities.inputs)
+            for i in 0..<n { responses.rows[k, i] = (outputs[i] - inputs[i]) / scale }
+            for r in 0..<m { responses.resourceRows[k, r] = inputs[n + r] / scale }
+        }
+        for (c, s) in consumers.enumerated() {
+            guard case let .consumers(_, sigma)? = s.response else { continue }
+            let requests = dense(s.requests)
+            responses.consumers.append((Array(requests.prefix(n)), registry.consumersCouncils[c].allowance, sigma ?? 1))
+        }
+        return responses
     }
 
     /// The value of quantities at the round's indicative prices.
@@ -236,6 +288,10 @@ struct RoundClosing {
                         message: "council \"\(id)\" already has a valid proposal in this round (\(first.file)); a second proposal is rejected"))
                     continue
                 }
+                if settings.board == .newton, let (field, message) = Self.missingResponse(proposal) {
+                    checks[k].problems.append(JournalProblem(file: checks[k].file, field: field, message: message))
+                    continue
+                }
                 let values: [(String, Double)]
                 switch proposal.content {
                 case let .workers(_, outputs, inputs): values = [("outputs", value(outputs)), ("inputs", value(inputs))]
@@ -253,15 +309,33 @@ struct RoundClosing {
         return chosen
     }
 
+    /// What a proposal to the second-order board lacks: its local response (DESIGN §5), or a
+    /// consumers' council's elasticity of substitution, without which the board cannot form the
+    /// council's cross-price terms.
+    static func missingResponse(_ proposal: Proposal) -> (field: String, message: String)? {
+        let why = "the journal's board is newton (journal.json): it builds its Jacobian from each council's local response"
+        switch (proposal.content, proposal.localResponse) {
+        case (.workers, nil):
+            return ("localResponse", "missing; \(why): a workers' council gives {\"activitySlope\": ∂x/∂π} with its activity")
+        case (.consumers, nil):
+            return ("localResponse", "missing; \(why): a consumers' council gives {\"demandSlopes\": {...}, \"substitutionElasticity\": σ}")
+        case (.consumers, .consumers(_, nil)?):
+            return ("localResponse.substitutionElasticity", "missing; \(why) and needs σ (1 for Cobb–Douglas) for the cross-price terms")
+        default:
+            return nil
+        }
+    }
+
     /// Step 2: each council's standing proposal, in registry order.
     private func standingProposals(_ chosen: [String: (file: String, proposal: Proposal)]) -> (workers: [Standing], consumers: [Standing]) {
         func current(_ id: String) -> Standing? {
             guard let (file, proposal) = chosen[id] else { return nil }
             switch proposal.content {
             case let .workers(activity, outputs, inputs):
-                return Standing(source: .submitted(file: file), activity: activity, outputs: outputs, inputs: inputs)
+                return Standing(source: .submitted(file: file), activity: activity, outputs: outputs, inputs: inputs,
+                                response: proposal.localResponse)
             case let .consumers(requests):
-                return Standing(source: .submitted(file: file), requests: requests)
+                return Standing(source: .submitted(file: file), requests: requests, response: proposal.localResponse)
             }
         }
         func carried(_ source: RoundReport.Source?) -> RoundReport.Source {

@@ -23,7 +23,7 @@ import Foundation
 public final class RoundJournal {
     let files: JournalFileSystem
     public let registry: CouncilRegistry
-    /// The board's settings (`board` is tatonnement).
+    /// The board and its settings (journal.json).
     public let settings: PlanningSettings
 
     static let registryPath = "registry.json"
@@ -84,8 +84,6 @@ public final class RoundJournal {
     }
 
     static func open(registry: CouncilRegistry, settings: PlanningSettings, files: JournalFileSystem) throws(JournalError) -> (RoundJournal, OpenOutcome) {
-        var settings = settings
-        settings.board = .tatonnement
         var problems = registry.problems(file: "registry")
         problems += settings.problems().map { JournalProblem(file: "", field: "", message: "invalid settings: " + $0) }
         if !problems.isEmpty { throw JournalError(problems: problems) }
@@ -94,7 +92,7 @@ public final class RoundJournal {
         let outputs: [(String, [UInt8])] = [
             (registryPath, journalBytes(registry.jsonDocument())),
             (JournalSettingsFile.path, journalBytes(JournalSettingsFile(settings: settings).jsonDocument())),
-            (boardPath(1), journalBytes(BoardFile(round: 1, memory: TatonnementMemory(goods: n, resources: m, settings: settings)).jsonDocument(registry))),
+            (boardPath(1), journalBytes(BoardFile(round: 1, memory: BoardMemory(board: settings.board, goods: n, resources: m, settings: settings)).jsonDocument(registry))),
             (pricesPath(1), journalBytes(PricesFile(round: 1, prices: Array(repeating: settings.initialPrice, count: n),
                                                     resourcePrices: Array(repeating: settings.initialPrice, count: m)).jsonDocument(registry))),
         ]
