@@ -113,31 +113,34 @@ public enum CompactEconomyFile {
 
     // MARK: Reading
 
-    /// Loads and validates the compact economy file at `path`.
+    /// Loads and validates the compact economy file at `path`. The file is mapped, not read, and
+    /// each part of it is handed back to the system once read, so that its bytes are never all in
+    /// memory beside the economy.
     public static func load(path: String) throws(EconomyError) -> Economy {
-        try decode(readWholeFile(path), file: path)
+        let file = try MappedFile(path: path)
+        defer { withExtendedLifetime(file) {} }
+        return try decode(file.bytes, file: path, releasesPages: file.isMapped)
     }
 
     /// Decodes and validates a compact economy from its bytes; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String? = nil) throws(EconomyError) -> Economy {
-        let result: Result<CompactEconomyReader.Parts, CompactLayoutError> = bytes.withUnsafeBytes { buffer in
-            var reader = CompactEconomyReader(buffer)
-            return Result { () throws(CompactLayoutError) in try reader.read() }
+        let result: Result<Economy, EconomyError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(EconomyError) in try decode(buffer, file: file, releasesPages: false) }
         }
+        return try result.get()
+    }
+
+    static func decode(_ buffer: UnsafeRawBufferPointer, file: String?, releasesPages: Bool) throws(EconomyError) -> Economy {
+        var reader = CompactEconomyReader(buffer, releasesPages: releasesPages)
         let parts: CompactEconomyReader.Parts
-        switch result {
-        case let .success(value): parts = value
-        case let .failure(error):
+        do {
+            parts = try reader.read()
+        } catch {
             throw EconomyError(file: file, problems: [EconomyProblem(location: error.location, field: error.field, message: error.message)])
         }
-        do {
-            return try Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
-                               workersCouncils: parts.workersCouncils, consumersCouncils: parts.consumersCouncils)
-        } catch {
-            var error = error
-            error.file = file
-            throw error
-        }
+        if !parts.problems.isEmpty { throw EconomyError(file: file, problems: parts.problems) }
+        return Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
+                       validatedWorkersCouncils: parts.workersCouncils!, consumersCouncils: parts.consumersCouncils)
     }
 }
 
@@ -156,9 +159,8 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
     /// Loads an economy file of either format (compact files start with
     /// ``CompactEconomyFile/magic``; anything else is read as JSON).
     public static func load(path: String) throws(EconomyError) -> Economy {
-        let bytes = try readWholeFile(path)
-        if CompactEconomyFile.isCompact(bytes) { return try CompactEconomyFile.decode(bytes, file: path) }
-        return try EconomyFile.decode(bytes, file: path)
+        if try MappedFile.startsWith(CompactEconomyFile.magic, path: path) { return try CompactEconomyFile.load(path: path) }
+        return try EconomyFile.decode(readWholeFile(path), file: path)
     }
 
     /// The economy in this format, as bytes (JSON: pretty-printed with a final newline, as
@@ -180,19 +182,9 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
 /// file of hundreds of megabytes is held once); a file that cannot be read is an ``EconomyError``
 /// naming it.
 func readWholeFile(_ path: String) throws(EconomyError) -> [UInt8] {
-    func failure(_ message: String) -> EconomyError {
-        EconomyError(file: path, problems: [EconomyProblem(location: "", field: "", message: message)])
-    }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw failure("cannot read the file: it does not exist")
-    }
-    if isDirectory.boolValue { throw failure("cannot read the file: it is a directory") }
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw failure("cannot read the file: permission denied") }
+    let (handle, size) = try openForReading(path)
     defer { try? handle.close() }
     let descriptor = handle.fileDescriptor
-    let size = Int(lseek(descriptor, 0, SEEK_END))
-    guard size >= 0, lseek(descriptor, 0, SEEK_SET) == 0 else { throw failure("cannot read the file: it cannot be sized") }
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
         var done = 0
@@ -203,8 +195,30 @@ func readWholeFile(_ path: String) throws(EconomyError) -> [UInt8] {
         }
         count = done
     }
-    if failed || bytes.count != size { throw failure("cannot read the file: I/O error") }
+    if failed || bytes.count != size { throw fileFailure(path, "cannot read the file: I/O error") }
     return bytes
+}
+
+func fileFailure(_ path: String, _ message: String) -> EconomyError {
+    EconomyError(file: path, problems: [EconomyProblem(location: "", field: "", message: message)])
+}
+
+/// The file at `path` opened for reading, and its size; a file that cannot be read is an
+/// ``EconomyError`` naming it.
+func openForReading(_ path: String) throws(EconomyError) -> (FileHandle, Int) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw fileFailure(path, "cannot read the file: it does not exist")
+    }
+    if isDirectory.boolValue { throw fileFailure(path, "cannot read the file: it is a directory") }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw fileFailure(path, "cannot read the file: permission denied") }
+    let descriptor = handle.fileDescriptor
+    let size = Int(lseek(descriptor, 0, SEEK_END))
+    guard size >= 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+        try? handle.close()
+        throw fileFailure(path, "cannot read the file: it cannot be sized")
+    }
+    return (handle, size)
 }
 
 /// A file that could not be written.
