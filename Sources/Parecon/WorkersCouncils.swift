@@ -12,7 +12,7 @@ import PareconLinearAlgebra
 public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let goods: [Good]
     let resources: [PrimaryResource]
-    let ids: [String]
+    let id: [String]
     let capacity: [Double]
     let elasticity: [Double?]
     /// `V`: W × n.
@@ -30,12 +30,23 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let keptUsesAmount: [Double]
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { ids.count }
+    public var endIndex: Int { id.count }
 
-    public subscript(w: Int) -> WorkersCouncil {
+    /// The councils' ids, capacities and elasticities (`nil`: constant returns), without building
+    /// the councils.
+    public var ids: [String] { id }
+    public var capacities: [Double] { capacity }
+    public var elasticities: [Double?] { elasticity }
+
+    /// Council `w`'s `produces` entries, in the order given (without building its `uses`).
+    public func produces(_ w: Int) -> [Quantity] {
+        (producesStart[w]..<producesStart[w + 1]).map { Quantity(goods[Int(producesGood[$0])].id, producesAmount[$0]) }
+    }
+
+    /// Council `w`'s `uses` entries as (column, amount), goods (`0..<n`) then resources (`n..<n+m`).
+    func usesColumns(_ w: Int) -> [(column: Int, amount: Double)] {
         let n = goods.count, m = resources.count
         let produced = producesStart[w]..<producesStart[w + 1]
-        let produces = produced.map { Quantity(goods[Int(producesGood[$0])].id, producesAmount[$0]) }
         var uses: [(column: Int, amount: Double)] = []
         netOutput.elements.withUnsafeBufferPointer { v in
             let row = w * n
@@ -44,11 +55,19 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             }
         }
         for r in 0..<m where resourceUse.elements[w * m + r] > 0 { uses.append((n + r, resourceUse.elements[w * m + r])) }
-        for e in keptUsesStart[w]..<keptUsesStart[w + 1] { uses.append((Int(keptUsesColumn[e]), keptUsesAmount[e])) }
-        uses.sort { $0.column < $1.column }
+        let kept = keptUsesStart[w]..<keptUsesStart[w + 1]
+        if !kept.isEmpty {
+            for e in kept { uses.append((Int(keptUsesColumn[e]), keptUsesAmount[e])) }
+            uses.sort { $0.column < $1.column }
+        }
+        return uses
+    }
+
+    public subscript(w: Int) -> WorkersCouncil {
+        let n = goods.count
         return WorkersCouncil(
-            id: ids[w], produces: produces,
-            uses: uses.map { Quantity($0.column < n ? goods[$0.column].id : resources[$0.column - n].id, $0.amount) },
+            id: id[w], produces: produces(w),
+            uses: usesColumns(w).map { Quantity($0.column < n ? goods[$0.column].id : resources[$0.column - n].id, $0.amount) },
             capacity: capacity[w], elasticity: elasticity[w])
     }
 
@@ -75,7 +94,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     fileprivate init(builder: Builder) {
         goods = builder.goods
         resources = builder.resources
-        ids = builder.ids
+        id = builder.ids
         capacity = builder.capacity
         elasticity = builder.elasticity
         netOutput = Matrix(rows: builder.ids.count, columns: builder.goods.count, elements: builder.netOutput)

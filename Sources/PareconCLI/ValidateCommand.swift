@@ -27,7 +27,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let economy = try EconomyFileFormat.load(path: file)
-        let constantReturns = economy.workersCouncils.filter(\.hasConstantReturns).count
+        let constantReturns = economy.workersCouncils.elasticities.filter { $0 == nil }.count
         print("\(file): valid \(Self.formatName(file)) economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
         print("  \(count(economy.goodCount, "good")), \(count(economy.resourceCount, "primary resource")), "
               + "\(count(economy.workersCouncilCount, "workers' council", plural: "workers' councils")) (\(constantReturns) with constant returns), "

@@ -47,13 +47,13 @@ public enum CompactEconomyFile {
         var strings: [String] = [economy.name]
         strings += economy.goods.map(\.id) + economy.goods.map { $0.unit ?? "" }
         strings += economy.resources.map(\.id) + economy.resources.map { $0.unit ?? "" }
-        strings += workers.map(\.id) + consumers.map(\.id)
+        strings += workers.ids + consumers.map(\.id)
         let stringBytes = strings.reduce(0) { $0 + $1.utf8.count }
 
         var producesCount = 0, usesCount = 0, weightsCount = 0
-        for council in workers {
-            producesCount += council.produces.count
-            usesCount += council.uses.count
+        for w in 0..<workers.count {
+            producesCount += workers.produces(w).count
+            usesCount += workers.usesColumns(w).count
         }
         for council in consumers { weightsCount += council.preferences.weights.count }
         let layout = CompactLayout(goods: n, resources: m, workersCouncils: workers.count, consumersCouncils: consumers.count,
@@ -78,29 +78,49 @@ public enum CompactEconomyFile {
             for resource in economy.resources { writer.u8(resource.unit == nil ? 0 : 1) }
             writer.align()
             for resource in economy.resources { writer.f64(resource.available) }
-            for council in workers { writer.f64(council.capacity) }
-            for council in workers { writer.f64(council.elasticity ?? .infinity) }
+            for capacity in workers.capacities { writer.f64(capacity) }
+            for elasticity in workers.elasticities { writer.f64(elasticity ?? .infinity) }
 
             // Compressed rows: starts, then indices, then amounts. Ids the economy does not
             // know cannot occur: it was validated.
-            func rows(_ count: Int, _ entries: (Int) -> [Quantity]) {
+            func rows(_ count: Int, _ entries: (Int) -> [(column: Int, amount: Double)]) {
                 var start: UInt64 = 0
                 writer.u64(0)
-                for r in 0..<count {
-                    start += UInt64(entries(r).count)
+                let all = (0..<count).map(entries)
+                for row in all {
+                    start += UInt64(row.count)
                     writer.u64(start)
                 }
-                for r in 0..<count { for entry in entries(r) { writer.u32(column[entry.id]!) } }
+                for row in all { for entry in row { writer.u32(UInt32(entry.column)) } }
                 writer.align()
-                for r in 0..<count { for entry in entries(r) { writer.f64(entry.amount) } }
+                for row in all { for entry in row { writer.f64(entry.amount) } }
             }
-            rows(workers.count) { workers[$0].produces }
-            rows(workers.count) { workers[$0].uses }
+            rows(workers.count) { w in workers.produces(w).map { (Int(column[$0.id]!), $0.amount) } }
+            // The uses, one council at a time (each is rebuilt from V and Bm): starts, then each
+            // council's indices and amounts written at their places.
+            var usesStart: UInt64 = 0
+            writer.u64(0)
+            for w in 0..<workers.count {
+                usesStart += UInt64(workers.usesColumns(w).count)
+                writer.u64(usesStart)
+            }
+            let indexOffset = writer.offset, amountOffset = (indexOffset + 4 * usesCount + 7) & ~7
+            var e = 0
+            for w in 0..<workers.count {
+                for entry in workers.usesColumns(w) {
+                    writer.offset = indexOffset + 4 * e
+                    writer.u32(UInt32(entry.column))
+                    writer.offset = amountOffset + 8 * e
+                    writer.f64(entry.amount)
+                    e += 1
+                }
+            }
+            writer.offset = amountOffset + 8 * usesCount
             for council in consumers { writer.f64(council.allowance) }
             for council in consumers {
                 if case let .ces(sigma, _) = council.preferences { writer.f64(sigma) } else { writer.f64(1) }
             }
-            rows(consumers.count) { consumers[$0].preferences.weights }
+            rows(consumers.count) { consumers[$0].preferences.weights.map { (Int(column[$0.id]!), $0.amount) } }
             precondition(writer.offset == layout.size, "compact layout: wrote \(writer.offset) of \(layout.size) bytes")
         }
         return bytes
