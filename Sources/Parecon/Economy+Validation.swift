@@ -117,6 +117,23 @@ struct EconomyValidator {
 
     }
 
+    /// Sets the good and resource ids that the councils' checks look up, without checking
+    /// anything (for a generator that checks each council before the head; see
+    /// ``Economy/init(name:goods:resources:generatedWorkersCouncils:councilChecks:consumersCouncils:)``).
+    mutating func prepare(goods: [Good], resources: [String]) {
+        goodIDs = Set(goods.map(\.id))
+        resourceIDs = Set(resources)
+    }
+
+    /// The goods that the councils checked so far produce.
+    var producedGoods: Set<String> { produced }
+
+    /// Appends the problems another validator found in workers' councils, and their produced goods.
+    mutating func append(councilChecks other: EconomyValidator) {
+        problems += other.problems
+        produced.formUnion(other.produced)
+    }
+
     /// Records that a workers' council produces `good` with a positive amount (for a council
     /// whose checks the caller has done itself and found nothing wrong).
     mutating func markProduced(_ good: String) {

@@ -167,6 +167,24 @@ public struct Economy: Sendable {
                   consumersCouncils: consumersCouncils, goodIndex: goodIndex, resourceIndex: resourceIndex)
     }
 
+    /// An economy whose workers' councils a generator wrote one at a time into `WorkersCouncils`,
+    /// checking each with `councilChecks` (prepared with the goods and resource ids) as it went;
+    /// the remaining checks run here, and the problems come out in the same order as
+    /// ``init(name:goods:resources:workersCouncils:consumersCouncils:)`` gives them.
+    init(
+        name: String, goods: [Good], resources: [PrimaryResource], generatedWorkersCouncils: WorkersCouncils,
+        councilChecks: EconomyValidator, consumersCouncils: [ConsumersCouncil]
+    ) throws(EconomyError) {
+        var validator = EconomyValidator(findings: LoaderFindings())
+        validator.validateHead(goods: goods, resources: resources, workersCouncilIDs: generatedWorkersCouncils.ids,
+                               consumersCouncilIDs: consumersCouncils.map(\.id))
+        validator.append(councilChecks: councilChecks)
+        validator.validate(consumersCouncils)
+        if !validator.problems.isEmpty { throw EconomyError(file: nil, problems: validator.problems) }
+        self.init(name: name, goods: goods, resources: resources, validatedWorkersCouncils: generatedWorkersCouncils,
+                  consumersCouncils: consumersCouncils)
+    }
+
     /// An economy whose parts have been validated already (the compact reader validates each
     /// council as it stores it).
     init(

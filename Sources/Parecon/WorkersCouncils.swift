@@ -111,7 +111,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     /// council's row straight into `V` and `Bm`, without a list of all councils).
     struct Builder {
         let goods: [Good]
-        let resources: [PrimaryResource]
+        fileprivate(set) var resources: [PrimaryResource]
         let councilCount: Int
         fileprivate var ids: [String] = []
         fileprivate var capacity: [Double] = []
@@ -180,8 +180,14 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         }
 
         /// The stored councils; every announced council must have been appended.
-        consuming func finish() -> WorkersCouncils {
+        /// `resources` replaces the resources given at the start (same ids, in the same order), for
+        /// a generator that sets their availability after the councils.
+        consuming func finish(resources: [PrimaryResource]? = nil) -> WorkersCouncils {
             precondition(ids.count == councilCount, "\(ids.count) of \(councilCount) workers' councils appended")
+            if let resources {
+                precondition(resources.map(\.id) == self.resources.map(\.id), "the resources must keep their ids and order")
+                self.resources = resources
+            }
             return WorkersCouncils(builder: self)
         }
     }
