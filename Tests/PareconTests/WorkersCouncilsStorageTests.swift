@@ -118,3 +118,46 @@ import PareconLinearAlgebra
         #expect(fromCompact.workersCouncils.resourceUse == fromJSON.workersCouncils.resourceUse)
     }
 }
+
+/// Economies whose councils a generator writes one at a time into the storage.
+@Suite struct GeneratedStorageTests {
+    /// The same economy as the list-built one: councils, V and Bm to the bit.
+    @Test func aGeneratedEconomyEqualsTheListBuiltOne() throws {
+        let economy = try SyntheticEconomy(goods: 12, resources: 3, workersCouncils: 60, consumersCouncils: 6, density: 0.5,
+                                           constantReturnsShare: 0.3, cesShare: 0.5, seed: 5).generate()
+        let rebuilt = try Economy(name: economy.name, goods: economy.goods, resources: economy.resources,
+                                  workersCouncils: Array(economy.workersCouncils), consumersCouncils: economy.consumersCouncils)
+        #expect(rebuilt.workersCouncils == economy.workersCouncils)
+        #expect(rebuilt.workersCouncils.netOutput == economy.workersCouncils.netOutput)
+        #expect(rebuilt.workersCouncils.resourceUse == economy.workersCouncils.resourceUse)
+    }
+
+    /// Problems found while generating come out as the list-built economy reports them, in order.
+    @Test func checksAsTheyGoReportLikeTheListBuiltEconomy() throws {
+        let goods = [Good(id: "a"), Good(id: "b")]
+        let resources = [PrimaryResource(id: "labour", available: -1)]
+        let councils = [
+            WorkersCouncil(id: "w", produces: [Quantity("a", 1)], uses: [Quantity("labour", -2)], capacity: 0),
+            WorkersCouncil(id: "w", produces: [Quantity("a", 0)], uses: [Quantity("a", 1), Quantity("a", 2)], capacity: 1, elasticity: -1),
+        ]
+        let consumers = [ConsumersCouncil(id: "c", allowance: 1, preferences: .cobbDouglas(weights: [Quantity("b", 1)]))]
+        let listError = #expect(throws: EconomyError.self) {
+            try Economy(goods: goods, resources: resources, workersCouncils: councils, consumersCouncils: consumers)
+        }
+        var builder = WorkersCouncils.Builder(goods: goods, resources: resources, councilCount: councils.count)
+        var checks = EconomyValidator(findings: LoaderFindings())
+        checks.prepare(goods: goods, resources: resources.map(\.id))
+        for (w, council) in councils.enumerated() {
+            checks.validate(council, at: w)
+            builder.append(id: council.id, capacity: council.capacity, elasticity: council.elasticity,
+                           produces: council.produces.map { (0, $0.amount) },
+                           uses: council.uses.map { ($0.id == "labour" ? 2 : 0, $0.amount) })
+        }
+        let generatedError = #expect(throws: EconomyError.self) {
+            try Economy(name: "", goods: goods, resources: resources, generatedWorkersCouncils: builder.finish(),
+                        councilChecks: checks, consumersCouncils: consumers)
+        }
+        #expect(generatedError?.problems == listError?.problems)
+        #expect((listError?.problems.count ?? 0) >= 6)
+    }
+}
