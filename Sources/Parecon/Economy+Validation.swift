@@ -42,9 +42,26 @@ struct EconomyValidator {
         "\(list)[\(index)] \"\(id)\""
     }
 
+    /// Good and resource ids, and the goods some workers' council produces (with a positive
+    /// amount), filled in as the councils are checked.
+    private var goodIDs = Set<String>()
+    private var resourceIDs = Set<String>()
+    private var produced = Set<String>()
+
     mutating func validate(
         goods: [Good], resources: [PrimaryResource],
         workersCouncils: [WorkersCouncil], consumersCouncils: [ConsumersCouncil]
+    ) {
+        validateHead(goods: goods, resources: resources, workersCouncilIDs: workersCouncils.map(\.id),
+                     consumersCouncilIDs: consumersCouncils.map(\.id))
+        for (i, council) in workersCouncils.enumerated() { validate(council, at: i) }
+        validate(consumersCouncils)
+    }
+
+    /// The checks before the councils' own: ids, empty lists, resources. The compact reader calls
+    /// these steps one by one, checking each workers' council as it stores it.
+    mutating func validateHead(
+        goods: [Good], resources: [PrimaryResource], workersCouncilIDs: [String], consumersCouncilIDs: [String]
     ) {
         // Locations name entries by their position in the file (the loader may have dropped
         // malformed entries before these checks).
@@ -66,17 +83,17 @@ struct EconomyValidator {
         for (i, resource) in resources.enumerated() {
             checkID(resource.id, Self.location("resources", position("resources", i), resource.id), into: &self)
         }
-        for (i, council) in workersCouncils.enumerated() {
-            checkID(council.id, Self.location("workersCouncils", position("workersCouncils", i), council.id), into: &self)
+        for (i, id) in workersCouncilIDs.enumerated() {
+            checkID(id, Self.location("workersCouncils", position("workersCouncils", i), id), into: &self)
         }
-        for (i, council) in consumersCouncils.enumerated() {
-            checkID(council.id, Self.location("consumersCouncils", position("consumersCouncils", i), council.id), into: &self)
+        for (i, id) in consumersCouncilIDs.enumerated() {
+            checkID(id, Self.location("consumersCouncils", position("consumersCouncils", i), id), into: &self)
         }
 
         // An empty list is only reported when nothing has been said about it yet.
         let noGoods = goods.isEmpty && !alreadyReported("goods")
-        let noWorkers = workersCouncils.isEmpty && !alreadyReported("workersCouncils")
-        let noConsumers = consumersCouncils.isEmpty && !alreadyReported("consumersCouncils")
+        let noWorkers = workersCouncilIDs.isEmpty && !alreadyReported("workersCouncils")
+        let noConsumers = consumersCouncilIDs.isEmpty && !alreadyReported("consumersCouncils")
         if noGoods {
             report("", "goods", "the economy has no goods; at least one is needed")
         }
@@ -88,8 +105,8 @@ struct EconomyValidator {
             report("", "consumersCouncils", "the economy has no consumers' councils; at least one is needed")
         }
 
-        let goodIDs = Set(goods.map(\.id))
-        let resourceIDs = Set(resources.map(\.id))
+        goodIDs = Set(goods.map(\.id))
+        resourceIDs = Set(resources.map(\.id))
 
         for (i, resource) in resources.enumerated() {
             let location = Self.location("resources", position("resources", i), resource.id)
@@ -98,42 +115,69 @@ struct EconomyValidator {
             }
         }
 
-        var produced = Set<String>()
-        for (i, council) in workersCouncils.enumerated() {
-            let location = Self.location("workersCouncils", position("workersCouncils", i), council.id)
-            if council.produces.isEmpty {
-                report(location, "produces", "must name at least one good with a positive amount")
-            } else if !council.produces.contains(where: { $0.amount > 0 }) {
-                report(location, "produces", "all amounts are zero; at least one must be positive")
-            }
-            checkDuplicates(council.produces, location, "produces")
-            for entry in council.produces {
-                let field = "produces.\(entry.id)"
-                if resourceIDs.contains(entry.id) {
-                    report(location, field, "\"\(entry.id)\" is a primary resource; only goods can be produced")
-                } else if !goodIDs.contains(entry.id) {
-                    if !declaredElsewhere.contains(entry.id) { report(location, field, "unknown good \"\(entry.id)\"") }
-                } else if entry.amount > 0 {
-                    produced.insert(entry.id)
-                }
-                checkAmount(entry.amount, location, field)
-            }
-            checkDuplicates(council.uses, location, "uses")
-            for entry in council.uses {
-                let field = "uses.\(entry.id)"
-                if !goodIDs.contains(entry.id) && !resourceIDs.contains(entry.id) && !declaredElsewhere.contains(entry.id) {
-                    report(location, field, "unknown good or resource \"\(entry.id)\"")
-                }
-                checkAmount(entry.amount, location, field)
-            }
-            if !council.capacity.isFinite || council.capacity <= 0 {
-                report(location, "capacity", "must be a positive finite number, found \(format(council.capacity))")
-            }
-            if let k = council.elasticity, !k.isFinite || k <= 0 {
-                report(location, "elasticity", "must be a positive finite number (leave it out for constant returns), found \(format(k))")
-            }
-        }
+    }
 
+    /// Sets the good and resource ids that the councils' checks look up, without checking
+    /// anything (for a generator that checks each council before the head; see
+    /// ``Economy/init(name:goods:resources:generatedWorkersCouncils:councilChecks:consumersCouncils:)``).
+    mutating func prepare(goods: [Good], resources: [String]) {
+        goodIDs = Set(goods.map(\.id))
+        resourceIDs = Set(resources)
+    }
+
+    /// The goods that the councils checked so far produce.
+    var producedGoods: Set<String> { produced }
+
+    /// Appends the problems another validator found in workers' councils, and their produced goods.
+    mutating func append(councilChecks other: EconomyValidator) {
+        problems += other.problems
+        produced.formUnion(other.produced)
+    }
+
+    /// Records that a workers' council produces `good` with a positive amount (for a council
+    /// whose checks the caller has done itself and found nothing wrong).
+    mutating func markProduced(_ good: String) {
+        produced.insert(good)
+    }
+
+    /// The checks of the `i`-th workers' council (after ``validateHead``).
+    mutating func validate(_ council: WorkersCouncil, at i: Int) {
+        let location = Self.location("workersCouncils", position("workersCouncils", i), council.id)
+        if council.produces.isEmpty {
+            report(location, "produces", "must name at least one good with a positive amount")
+        } else if !council.produces.contains(where: { $0.amount > 0 }) {
+            report(location, "produces", "all amounts are zero; at least one must be positive")
+        }
+        checkDuplicates(council.produces, location, "produces")
+        for entry in council.produces {
+            let field = "produces.\(entry.id)"
+            if resourceIDs.contains(entry.id) {
+                report(location, field, "\"\(entry.id)\" is a primary resource; only goods can be produced")
+            } else if !goodIDs.contains(entry.id) {
+                if !declaredElsewhere.contains(entry.id) { report(location, field, "unknown good \"\(entry.id)\"") }
+            } else if entry.amount > 0 {
+                produced.insert(entry.id)
+            }
+            checkAmount(entry.amount, location, field)
+        }
+        checkDuplicates(council.uses, location, "uses")
+        for entry in council.uses {
+            let field = "uses.\(entry.id)"
+            if !goodIDs.contains(entry.id) && !resourceIDs.contains(entry.id) && !declaredElsewhere.contains(entry.id) {
+                report(location, field, "unknown good or resource \"\(entry.id)\"")
+            }
+            checkAmount(entry.amount, location, field)
+        }
+        if !council.capacity.isFinite || council.capacity <= 0 {
+            report(location, "capacity", "must be a positive finite number, found \(format(council.capacity))")
+        }
+        if let k = council.elasticity, !k.isFinite || k <= 0 {
+            report(location, "elasticity", "must be a positive finite number (leave it out for constant returns), found \(format(k))")
+        }
+    }
+
+    /// The checks of the consumers' councils (after every workers' council's).
+    mutating func validate(_ consumersCouncils: [ConsumersCouncil]) {
         for (i, council) in consumersCouncils.enumerated() {
             let location = Self.location("consumersCouncils", position("consumersCouncils", i), council.id)
             if !council.allowance.isFinite || council.allowance <= 0 {

@@ -43,6 +43,10 @@ public struct Quantity: Sendable, Equatable, Hashable {
 ///     φ_w(x) = x² / (2 k_w)
 ///
 /// with `k_w = elasticity`. `elasticity == nil` means constant returns (`k_w = ∞`).
+///
+/// `produces` and `uses` are id → amount maps (as in the file formats): two councils are equal
+/// when their entries are, in any order. An economy gives its councils' `uses` back in its own
+/// order (goods, then resources; see ``WorkersCouncils``).
 public struct WorkersCouncil: Sendable, Equatable {
     public var id: String
     public var produces: [Quantity]
@@ -60,6 +64,21 @@ public struct WorkersCouncil: Sendable, Equatable {
 
     /// Whether the council has constant returns (no expansion cost).
     public var hasConstantReturns: Bool { elasticity == nil }
+
+    public static func == (a: WorkersCouncil, b: WorkersCouncil) -> Bool {
+        a.id == b.id && a.capacity == b.capacity && a.elasticity == b.elasticity
+            && sameEntries(a.produces, b.produces) && sameEntries(a.uses, b.uses)
+    }
+
+    /// The same entries in any order.
+    private static func sameEntries(_ a: [Quantity], _ b: [Quantity]) -> Bool {
+        if a.count != b.count { return false }
+        if a == b { return true }
+        func sorted(_ entries: [Quantity]) -> [Quantity] {
+            entries.sorted { $0.id != $1.id ? $0.id < $1.id : $0.amount < $1.amount }
+        }
+        return sorted(a) == sorted(b)
+    }
 }
 
 /// A consumers' council's preferences over goods.
@@ -99,7 +118,8 @@ public struct Economy: Sendable {
     public let name: String
     public let goods: [Good]
     public let resources: [PrimaryResource]
-    public let workersCouncils: [WorkersCouncil]
+    /// Stored in the solver's form (``WorkersCouncils``); each council is built on access.
+    public let workersCouncils: WorkersCouncils
     public let consumersCouncils: [ConsumersCouncil]
 
     /// Position of each good's id in ``goods``.
@@ -139,12 +159,46 @@ public struct Economy: Sendable {
                            workersCouncils: workersCouncils, consumersCouncils: consumersCouncils)
         if !validator.problems.isEmpty { throw EconomyError(file: nil, problems: validator.problems) }
 
+        let goodIndex = Dictionary(goods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let resourceIndex = Dictionary(resources.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(name: name, goods: goods, resources: resources,
+                  validatedWorkersCouncils: WorkersCouncils(workersCouncils, goods: goods, resources: resources,
+                                                            goodIndex: goodIndex, resourceIndex: resourceIndex),
+                  consumersCouncils: consumersCouncils, goodIndex: goodIndex, resourceIndex: resourceIndex)
+    }
+
+    /// An economy whose workers' councils a generator wrote one at a time into `WorkersCouncils`,
+    /// checking each with `councilChecks` (prepared with the goods and resource ids) as it went;
+    /// the remaining checks run here, and the problems come out in the same order as
+    /// ``init(name:goods:resources:workersCouncils:consumersCouncils:)`` gives them.
+    init(
+        name: String, goods: [Good], resources: [PrimaryResource], generatedWorkersCouncils: WorkersCouncils,
+        councilChecks: EconomyValidator, consumersCouncils: [ConsumersCouncil]
+    ) throws(EconomyError) {
+        var validator = EconomyValidator(findings: LoaderFindings())
+        validator.validateHead(goods: goods, resources: resources, workersCouncilIDs: generatedWorkersCouncils.ids,
+                               consumersCouncilIDs: consumersCouncils.map(\.id))
+        validator.append(councilChecks: councilChecks)
+        validator.validate(consumersCouncils)
+        if !validator.problems.isEmpty { throw EconomyError(file: nil, problems: validator.problems) }
+        self.init(name: name, goods: goods, resources: resources, validatedWorkersCouncils: generatedWorkersCouncils,
+                  consumersCouncils: consumersCouncils)
+    }
+
+    /// An economy whose parts have been validated already (the compact reader validates each
+    /// council as it stores it).
+    init(
+        name: String, goods: [Good], resources: [PrimaryResource], validatedWorkersCouncils: WorkersCouncils,
+        consumersCouncils: [ConsumersCouncil], goodIndex: [String: Int]? = nil, resourceIndex: [String: Int]? = nil
+    ) {
         self.name = name
         self.goods = goods
         self.resources = resources
-        self.workersCouncils = workersCouncils
+        self.workersCouncils = validatedWorkersCouncils
         self.consumersCouncils = consumersCouncils
-        self.goodIndex = Dictionary(goods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.resourceIndex = Dictionary(resources.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.goodIndex = goodIndex
+            ?? Dictionary(goods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.resourceIndex = resourceIndex
+            ?? Dictionary(resources.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -42,7 +42,7 @@ extension Plan {
             .init(key: "welfare", value: .number(welfare)),
             .init(key: "prices", value: map(goodIDs, prices)),
             .init(key: "resourcePrices", value: map(economy.resources.map(\.id), resourcePrices)),
-            .init(key: "activity", value: map(economy.workersCouncils.map(\.id), activity)),
+            .init(key: "activity", value: map(economy.workersCouncils.ids, activity)),
             .init(key: "consumption", value: consumption),
             .init(key: "goods", value: goods),
             .init(key: "resources", value: resources),

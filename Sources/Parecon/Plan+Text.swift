@@ -35,11 +35,13 @@ extension Plan {
 
         out.write("\nWorkers' councils\n")
         rows = [["council", "activity", "capacity", "share of capacity", "produces"]]
-        for (w, council) in economy.workersCouncils.enumerated() {
-            let produces = council.produces.filter { $0.amount > 0 }
+        let councils = economy.workersCouncils
+        for w in councils.indices {
+            let produces = councils.produces(w).filter { $0.amount > 0 }
                 .map { "\($0.id) \(significant($0.amount * activity[w]))" }.joined(separator: ", ")
-            rows.append([council.id, significant(activity[w]), significant(council.capacity),
-                         fixed(100 * activity[w] / council.capacity, 2) + " %", produces])
+            let capacity = councils.capacities[w]
+            rows.append([councils.ids[w], significant(activity[w]), significant(capacity),
+                         fixed(100 * activity[w] / capacity, 2) + " %", produces])
         }
         writeTable(rows, to: &out)
 

@@ -64,41 +64,40 @@ struct PlanningProblem: Sendable {
         workersCouncilCount = workers.count
         consumersCouncilCount = economy.consumersCouncilCount
 
-        var v = Matrix(rows: workers.count, columns: n)
-        var b = Matrix(rows: workers.count, columns: m)
+        // V and Bm are the economy's own (shared, not copied); the gross outputs are its
+        // `produces` entries with positive amounts, in good order.
         var start = [0], good: [Int] = [], amount: [Double] = []
+        good.reserveCapacity(workers.producesGood.count)
+        amount.reserveCapacity(workers.producesGood.count)
         var numbers = 0
         var responses = workers.count
-        for (w, council) in workers.enumerated() {
-            let produces = council.produces.count == 1
-                ? council.produces
-                : council.produces.sorted(by: { economy.goodIndex[$0.id]! < economy.goodIndex[$1.id]! })
-            for entry in produces {
-                let i = economy.goodIndex[entry.id]!
-                v[w, i] += entry.amount
-                if entry.amount > 0 {
-                    good.append(i)
-                    amount.append(entry.amount)
+        workers.netOutput.elements.withUnsafeBufferPointer { v in
+            for w in 0..<workers.count {
+                let row = workers.producesStart[w]..<workers.producesStart[w + 1]
+                let produces = row.count == 1 ? Array(row) : row.sorted { workers.producesGood[$0] < workers.producesGood[$1] }
+                for e in produces where workers.producesAmount[e] > 0 {
+                    good.append(Int(workers.producesGood[e]))
+                    amount.append(workers.producesAmount[e])
                 }
-            }
-            start.append(good.count)
-            for entry in council.uses {
-                if let i = economy.goodIndex[entry.id] {
-                    v[w, i] -= entry.amount
-                } else if let r = economy.resourceIndex[entry.id] {
-                    b[w, r] += entry.amount
+                start.append(good.count)
+                // Distinct ids among outputs and inputs: the outputs, the inputs of goods not
+                // produced (negative net output), resources used, and kept inputs not produced.
+                var inputs = 0
+                for i in 0..<n where v[w * n + i] < 0 && !row.contains(where: { Int(workers.producesGood[$0]) == i }) { inputs += 1 }
+                for r in 0..<m where workers.resourceUse.elements[w * m + r] > 0 { inputs += 1 }
+                for e in workers.keptUsesStart[w]..<workers.keptUsesStart[w + 1] {
+                    let column = Int(workers.keptUsesColumn[e])
+                    if !row.contains(where: { Int(workers.producesGood[$0]) == column }) { inputs += 1 }
                 }
+                numbers += row.count + inputs
             }
-            // Distinct ids among outputs and inputs (each list has no duplicates; a good may be both).
-            numbers += council.produces.count + council.uses.count
-                - council.produces.filter { made in council.uses.contains { $0.id == made.id } }.count
         }
-        netOutput = v
-        resourceUse = b
+        netOutput = workers.netOutput
+        resourceUse = workers.resourceUse
         available = economy.resources.map(\.available)
-        capacity = workers.map(\.capacity)
-        inverseElasticity = workers.map { $0.elasticity.map { 1 / $0 } ?? 0 }
-        constantReturns = workers.map(\.hasConstantReturns)
+        capacity = workers.capacity
+        inverseElasticity = workers.elasticity.map { $0.map { 1 / $0 } ?? 0 }
+        constantReturns = workers.elasticity.map { $0 == nil }
         hasConstantReturns = constantReturns.contains(true)
         outputStart = start
         outputGood = good

@@ -20,14 +20,17 @@ struct ValidateCommand: ParsableCommand {
 
     /// The format the file was read as, for the confirmation line.
     static func formatName(_ path: String) -> String {
-        (try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)).map {
-            CompactEconomyFile.isCompact([UInt8]($0.prefix(64))) ? "compact (.peb)" : "parecon-economy/1"
-        } ?? "parecon-economy/1"
+        // Only the file's first bytes: reading all of a large compact file would double the
+        // memory that loading it takes.
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "parecon-economy/1" }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: CompactEconomyFile.magic.count)) ?? Data()
+        return CompactEconomyFile.isCompact([UInt8](head)) ? "compact (.peb)" : "parecon-economy/1"
     }
 
     func run() throws {
         let economy = try EconomyFileFormat.load(path: file)
-        let constantReturns = economy.workersCouncils.filter(\.hasConstantReturns).count
+        let constantReturns = economy.workersCouncils.elasticities.filter { $0 == nil }.count
         print("\(file): valid \(Self.formatName(file)) economy\(economy.name.isEmpty ? "" : " \"\(economy.name)\"")")
         print("  \(count(economy.goodCount, "good")), \(count(economy.resourceCount, "primary resource")), "
               + "\(count(economy.workersCouncilCount, "workers' council", plural: "workers' councils")) (\(constantReturns) with constant returns), "

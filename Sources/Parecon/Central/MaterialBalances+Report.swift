@@ -102,7 +102,7 @@ extension MaterialBalances {
             ]))),
             .init(key: "goods", value: goods),
             .init(key: "resources", value: resources),
-            .init(key: "activity", value: map(economy.workersCouncils.map(\.id), activity)),
+            .init(key: "activity", value: map(economy.workersCouncils.ids, activity)),
             .init(key: "ignores", value: .array(Self.ignores.map { .string($0) })),
         ]))
     }

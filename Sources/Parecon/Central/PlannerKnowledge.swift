@@ -69,7 +69,7 @@ public enum PlannerKnowledge: Sendable, Equatable, CustomStringConvertible {
     /// councils, capacities and elasticities, with the workers' councils' `uses` replaced.
     public func economy(as truth: Economy, seed: UInt64 = 1) throws(EconomyError) -> Economy {
         var random = SeededGenerator(seed: seed)
-        var councils = truth.workersCouncils
+        var councils = Array(truth.workersCouncils)
         switch self {
         case .exact:
             return truth

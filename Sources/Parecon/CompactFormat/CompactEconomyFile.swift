@@ -47,13 +47,13 @@ public enum CompactEconomyFile {
         var strings: [String] = [economy.name]
         strings += economy.goods.map(\.id) + economy.goods.map { $0.unit ?? "" }
         strings += economy.resources.map(\.id) + economy.resources.map { $0.unit ?? "" }
-        strings += workers.map(\.id) + consumers.map(\.id)
+        strings += workers.ids + consumers.map(\.id)
         let stringBytes = strings.reduce(0) { $0 + $1.utf8.count }
 
         var producesCount = 0, usesCount = 0, weightsCount = 0
-        for council in workers {
-            producesCount += council.produces.count
-            usesCount += council.uses.count
+        for w in 0..<workers.count {
+            producesCount += workers.produces(w).count
+            usesCount += workers.usesColumns(w).count
         }
         for council in consumers { weightsCount += council.preferences.weights.count }
         let layout = CompactLayout(goods: n, resources: m, workersCouncils: workers.count, consumersCouncils: consumers.count,
@@ -78,29 +78,49 @@ public enum CompactEconomyFile {
             for resource in economy.resources { writer.u8(resource.unit == nil ? 0 : 1) }
             writer.align()
             for resource in economy.resources { writer.f64(resource.available) }
-            for council in workers { writer.f64(council.capacity) }
-            for council in workers { writer.f64(council.elasticity ?? .infinity) }
+            for capacity in workers.capacities { writer.f64(capacity) }
+            for elasticity in workers.elasticities { writer.f64(elasticity ?? .infinity) }
 
             // Compressed rows: starts, then indices, then amounts. Ids the economy does not
             // know cannot occur: it was validated.
-            func rows(_ count: Int, _ entries: (Int) -> [Quantity]) {
+            func rows(_ count: Int, _ entries: (Int) -> [(column: Int, amount: Double)]) {
                 var start: UInt64 = 0
                 writer.u64(0)
-                for r in 0..<count {
-                    start += UInt64(entries(r).count)
+                let all = (0..<count).map(entries)
+                for row in all {
+                    start += UInt64(row.count)
                     writer.u64(start)
                 }
-                for r in 0..<count { for entry in entries(r) { writer.u32(column[entry.id]!) } }
+                for row in all { for entry in row { writer.u32(UInt32(entry.column)) } }
                 writer.align()
-                for r in 0..<count { for entry in entries(r) { writer.f64(entry.amount) } }
+                for row in all { for entry in row { writer.f64(entry.amount) } }
             }
-            rows(workers.count) { workers[$0].produces }
-            rows(workers.count) { workers[$0].uses }
+            rows(workers.count) { w in workers.produces(w).map { (Int(column[$0.id]!), $0.amount) } }
+            // The uses, one council at a time (each is rebuilt from V and Bm): starts, then each
+            // council's indices and amounts written at their places.
+            var usesStart: UInt64 = 0
+            writer.u64(0)
+            for w in 0..<workers.count {
+                usesStart += UInt64(workers.usesColumns(w).count)
+                writer.u64(usesStart)
+            }
+            let indexOffset = writer.offset, amountOffset = (indexOffset + 4 * usesCount + 7) & ~7
+            var e = 0
+            for w in 0..<workers.count {
+                for entry in workers.usesColumns(w) {
+                    writer.offset = indexOffset + 4 * e
+                    writer.u32(UInt32(entry.column))
+                    writer.offset = amountOffset + 8 * e
+                    writer.f64(entry.amount)
+                    e += 1
+                }
+            }
+            writer.offset = amountOffset + 8 * usesCount
             for council in consumers { writer.f64(council.allowance) }
             for council in consumers {
                 if case let .ces(sigma, _) = council.preferences { writer.f64(sigma) } else { writer.f64(1) }
             }
-            rows(consumers.count) { consumers[$0].preferences.weights }
+            rows(consumers.count) { consumers[$0].preferences.weights.map { (Int(column[$0.id]!), $0.amount) } }
             precondition(writer.offset == layout.size, "compact layout: wrote \(writer.offset) of \(layout.size) bytes")
         }
         return bytes
@@ -113,31 +133,34 @@ public enum CompactEconomyFile {
 
     // MARK: Reading
 
-    /// Loads and validates the compact economy file at `path`.
+    /// Loads and validates the compact economy file at `path`. The file is mapped, not read, and
+    /// each part of it is handed back to the system once read, so that its bytes are never all in
+    /// memory beside the economy.
     public static func load(path: String) throws(EconomyError) -> Economy {
-        try decode(readWholeFile(path), file: path)
+        let file = try MappedFile(path: path)
+        defer { withExtendedLifetime(file) {} }
+        return try decode(file.bytes, file: path, releasesPages: file.isMapped)
     }
 
     /// Decodes and validates a compact economy from its bytes; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String? = nil) throws(EconomyError) -> Economy {
-        let result: Result<CompactEconomyReader.Parts, CompactLayoutError> = bytes.withUnsafeBytes { buffer in
-            var reader = CompactEconomyReader(buffer)
-            return Result { () throws(CompactLayoutError) in try reader.read() }
+        let result: Result<Economy, EconomyError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(EconomyError) in try decode(buffer, file: file, releasesPages: false) }
         }
+        return try result.get()
+    }
+
+    static func decode(_ buffer: UnsafeRawBufferPointer, file: String?, releasesPages: Bool) throws(EconomyError) -> Economy {
+        var reader = CompactEconomyReader(buffer, releasesPages: releasesPages)
         let parts: CompactEconomyReader.Parts
-        switch result {
-        case let .success(value): parts = value
-        case let .failure(error):
+        do {
+            parts = try reader.read()
+        } catch {
             throw EconomyError(file: file, problems: [EconomyProblem(location: error.location, field: error.field, message: error.message)])
         }
-        do {
-            return try Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
-                               workersCouncils: parts.workersCouncils, consumersCouncils: parts.consumersCouncils)
-        } catch {
-            var error = error
-            error.file = file
-            throw error
-        }
+        if !parts.problems.isEmpty { throw EconomyError(file: file, problems: parts.problems) }
+        return Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
+                       validatedWorkersCouncils: parts.workersCouncils!, consumersCouncils: parts.consumersCouncils)
     }
 }
 
@@ -156,9 +179,8 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
     /// Loads an economy file of either format (compact files start with
     /// ``CompactEconomyFile/magic``; anything else is read as JSON).
     public static func load(path: String) throws(EconomyError) -> Economy {
-        let bytes = try readWholeFile(path)
-        if CompactEconomyFile.isCompact(bytes) { return try CompactEconomyFile.decode(bytes, file: path) }
-        return try EconomyFile.decode(bytes, file: path)
+        if try MappedFile.startsWith(CompactEconomyFile.magic, path: path) { return try CompactEconomyFile.load(path: path) }
+        return try EconomyFile.decode(readWholeFile(path), file: path)
     }
 
     /// The economy in this format, as bytes (JSON: pretty-printed with a final newline, as
@@ -180,19 +202,9 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
 /// file of hundreds of megabytes is held once); a file that cannot be read is an ``EconomyError``
 /// naming it.
 func readWholeFile(_ path: String) throws(EconomyError) -> [UInt8] {
-    func failure(_ message: String) -> EconomyError {
-        EconomyError(file: path, problems: [EconomyProblem(location: "", field: "", message: message)])
-    }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw failure("cannot read the file: it does not exist")
-    }
-    if isDirectory.boolValue { throw failure("cannot read the file: it is a directory") }
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw failure("cannot read the file: permission denied") }
+    let (handle, size) = try openForReading(path)
     defer { try? handle.close() }
     let descriptor = handle.fileDescriptor
-    let size = Int(lseek(descriptor, 0, SEEK_END))
-    guard size >= 0, lseek(descriptor, 0, SEEK_SET) == 0 else { throw failure("cannot read the file: it cannot be sized") }
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
         var done = 0
@@ -203,8 +215,30 @@ func readWholeFile(_ path: String) throws(EconomyError) -> [UInt8] {
         }
         count = done
     }
-    if failed || bytes.count != size { throw failure("cannot read the file: I/O error") }
+    if failed || bytes.count != size { throw fileFailure(path, "cannot read the file: I/O error") }
     return bytes
+}
+
+func fileFailure(_ path: String, _ message: String) -> EconomyError {
+    EconomyError(file: path, problems: [EconomyProblem(location: "", field: "", message: message)])
+}
+
+/// The file at `path` opened for reading, and its size; a file that cannot be read is an
+/// ``EconomyError`` naming it.
+func openForReading(_ path: String) throws(EconomyError) -> (FileHandle, Int) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw fileFailure(path, "cannot read the file: it does not exist")
+    }
+    if isDirectory.boolValue { throw fileFailure(path, "cannot read the file: it is a directory") }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw fileFailure(path, "cannot read the file: permission denied") }
+    let descriptor = handle.fileDescriptor
+    let size = Int(lseek(descriptor, 0, SEEK_END))
+    guard size >= 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+        try? handle.close()
+        throw fileFailure(path, "cannot read the file: it cannot be sized")
+    }
+    return (handle, size)
 }
 
 /// A file that could not be written.

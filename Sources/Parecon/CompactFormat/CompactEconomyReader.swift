@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem with the layout of a compact economy file (before the economy's own checks).
 struct CompactLayoutError: Error {
     var location: String
@@ -6,21 +8,41 @@ struct CompactLayoutError: Error {
 }
 
 /// Reads the sections of a compact economy file (layout in ``CompactEconomyFile``), checking
-/// sizes, offsets, indices and UTF-8 as it goes, into the parts of an ``Economy``.
+/// sizes, offsets, indices and UTF-8 as it goes, into the parts of an ``Economy``. Each workers'
+/// council is checked (as ``EconomyValidator`` does) and written straight into the economy's
+/// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built.
 struct CompactEconomyReader {
     struct Parts {
         var name = ""
         var goods: [Good] = []
         var resources: [PrimaryResource] = []
-        var workersCouncils: [WorkersCouncil] = []
+        var workersCouncils: WorkersCouncils?
         var consumersCouncils: [ConsumersCouncil] = []
+        /// What the economy's checks found (the economy is only valid when there is nothing).
+        var problems: [EconomyProblem] = []
     }
 
     private let buffer: UnsafeRawBufferPointer
     private var offset = 0
+    /// Whether the buffer is a read-only file mapping whose pages may be handed back to the
+    /// system once read (so that the file's bytes are never all resident beside the economy).
+    private let releasesPages: Bool
+    private var releasedUpTo: [Int: Int] = [:]
 
-    init(_ buffer: UnsafeRawBufferPointer) {
+    init(_ buffer: UnsafeRawBufferPointer, releasesPages: Bool = false) {
         self.buffer = buffer
+        self.releasesPages = releasesPages
+    }
+
+    /// Hands back the whole pages of the section starting at `section` up to byte `end`.
+    private mutating func release(section: Int, upTo end: Int) {
+        guard releasesPages, let base = buffer.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let from = max(releasedUpTo[section] ?? section, section)
+        let low = (from + page - 1) / page * page, high = end / page * page
+        guard high - low >= 16 * page else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + low), high - low, MADV_DONTNEED)
+        releasedUpTo[section] = high
     }
 
     private func fail(_ location: String = "", _ field: String = "", _ message: String) -> CompactLayoutError {
@@ -59,6 +81,24 @@ struct CompactEconomyReader {
     private mutating func compressedRows(
         rows: Int, count: Int, columns: Int, list: String, field: String, ids: (Int) -> String
     ) throws(CompactLayoutError) -> CompressedRows {
+        let rowsRead = try compressedRowStarts(rows: rows, count: count, list: list, field: field, ids: ids)
+        let start = rowsRead.start, indexSection = rowsRead.indexSection
+        var row = 0
+        for e in 0..<count {
+            while start[row + 1] <= e { row += 1 }
+            let i = Int(u32(at: indexSection + 4 * e))
+            if i >= columns {
+                throw fail(EconomyValidator.location(list, row, ids(row)), field,
+                           "entry \(e - start[row]) names good or resource number \(i), but the file has \(columns) goods and resources")
+            }
+        }
+        return rowsRead
+    }
+
+    /// The row starts of a compressed-row section, checked; its indices are not checked yet.
+    private mutating func compressedRowStarts(
+        rows: Int, count: Int, list: String, field: String, ids: (Int) -> String
+    ) throws(CompactLayoutError) -> CompressedRows {
         let startSection = section(rows + 1, 8)
         let indexSection = section(count, 4)
         let amountSection = section(count, 8)
@@ -73,15 +113,6 @@ struct CompactEconomyReader {
             if r == rows && value != UInt64(count) { throw fail(list, field, "the last row ends at entry \(value), but the section has \(count) entries") }
             start[r] = Int(value)
             previous = value
-        }
-        var row = 0
-        for e in 0..<count {
-            while start[row + 1] <= e { row += 1 }
-            let i = Int(u32(at: indexSection + 4 * e))
-            if i >= columns {
-                throw fail(EconomyValidator.location(list, row, ids(row)), field,
-                           "entry \(e - start[row]) names good or resource number \(i), but the file has \(columns) goods and resources")
-            }
         }
         return CompressedRows(start: start, indexSection: indexSection, amountSection: amountSection)
     }
@@ -177,16 +208,61 @@ struct CompactEconomyReader {
         let available = doubles(m)
         parts.resources = (0..<m).map { PrimaryResource(id: resourceIDs[$0], unit: hasUnit[n + $0] ? resourceUnits[$0] : nil, available: available[$0]) }
 
+        var validator = EconomyValidator(findings: LoaderFindings())
+        validator.validateHead(goods: parts.goods, resources: parts.resources, workersCouncilIDs: workerIDs,
+                               consumersCouncilIDs: consumerIDs)
         let capacity = doubles(w)
-        let elasticity = doubles(w)
+        let elasticity = doubles(w).map { $0 == .infinity ? nil : $0 }
         let produces = try compressedRows(rows: w, count: p, columns: n + m, list: "workersCouncils", field: "produces") { workerIDs[$0] }
-        let uses = try compressedRows(rows: w, count: u, columns: n + m, list: "workersCouncils", field: "uses") { workerIDs[$0] }
-        parts.workersCouncils.reserveCapacity(w)
-        for k in 0..<w {
-            parts.workersCouncils.append(WorkersCouncil(
-                id: workerIDs[k], produces: quantities(produces, k, columnIDs), uses: quantities(uses, k, columnIDs), capacity: capacity[k],
-                elasticity: elasticity[k] == .infinity ? nil : elasticity[k]))
+        let uses = try compressedRowStarts(rows: w, count: u, list: "workersCouncils", field: "uses") { workerIDs[$0] }
+        var builder = WorkersCouncils.Builder(goods: parts.goods, resources: parts.resources, councilCount: w)
+        var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
+        var markedProduced = [Bool](repeating: false, count: n)
+        let bytes = buffer
+        /// Entry `e` of a compressed-row section: (index, amount).
+        func entry(_ indexSection: Int, _ amountSection: Int, _ e: Int) -> (Int, Double) {
+            (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: indexSection + 4 * e, as: UInt32.self))),
+             Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: amountSection + 8 * e, as: UInt64.self))))
         }
+        for k in 0..<w {
+            let producesRow = produces.start[k]..<produces.start[k + 1], usesRow = uses.start[k]..<uses.start[k + 1]
+            for e in usesRow {
+                let i = Int(u32(at: uses.indexSection + 4 * e))
+                if i >= n + m {
+                    throw fail(EconomyValidator.location("workersCouncils", k, workerIDs[k]), "uses",
+                               "entry \(e - uses.start[k]) names good or resource number \(i), but the file has \(n + m) goods and resources")
+                }
+            }
+            let produced = producesRow.lazy.map { (entry(produces.indexSection, produces.amountSection, $0)) }
+            let used = usesRow.lazy.map { (entry(uses.indexSection, uses.amountSection, $0)) }
+            // The validator's checks by index; only a council that fails one of them is checked
+            // again as a list, for the validator's own messages.
+            var fine = capacity[k].isFinite && capacity[k] > 0 && (elasticity[k].map { $0.isFinite && $0 > 0 } ?? true)
+                && produced.contains { $0.1 > 0 }
+            for (i, amount) in produced where i >= n || !amount.isFinite || amount < 0 || seenInProduces[i] == k {
+                fine = false
+            }
+            for (i, _) in produced { seenInProduces[i] = k }
+            for (i, amount) in used where !amount.isFinite || amount < 0 || seenInUses[i] == k { fine = false }
+            for (i, _) in used { seenInUses[i] = k }
+            if fine {
+                for (i, amount) in produced where amount > 0 && !markedProduced[i] {
+                    markedProduced[i] = true
+                    validator.markProduced(goodIDs[i])
+                }
+            } else {
+                validator.validate(WorkersCouncil(
+                    id: workerIDs[k], produces: quantities(produces, k, columnIDs),
+                    uses: usesRow.map { Quantity(columnIDs[Int(u32(at: uses.indexSection + 4 * $0))], f64(at: uses.amountSection + 8 * $0)) },
+                    capacity: capacity[k], elasticity: elasticity[k]), at: k)
+            }
+            builder.append(id: workerIDs[k], capacity: capacity[k], elasticity: elasticity[k], produces: produced, uses: used)
+            if k % 1024 == 1023 {
+                release(section: uses.indexSection, upTo: uses.indexSection + 4 * usesRow.upperBound)
+                release(section: uses.amountSection, upTo: uses.amountSection + 8 * usesRow.upperBound)
+            }
+        }
+        parts.workersCouncils = builder.finish()
 
         let allowance = doubles(c)
         let sigma = doubles(c)
@@ -198,6 +274,8 @@ struct CompactEconomyReader {
                 id: consumerIDs[k], allowance: allowance[k],
                 preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)))
         }
+        validator.validate(parts.consumersCouncils)
+        parts.problems = validator.problems
         return parts
     }
 }

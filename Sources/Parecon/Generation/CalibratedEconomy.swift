@@ -140,8 +140,14 @@ public struct CalibratedEconomy: Sendable {
         let goods = codes.map { Good(id: $0, unit: table.metadata.money) }
         let perSector = workersCouncilsPerSector
 
-        var councils: [WorkersCouncil] = []
-        councils.reserveCapacity(n * perSector)
+        // Each council is checked and written straight into the economy's storage (no list of
+        // all councils beside V); labour's availability is set after the councils.
+        var builder = WorkersCouncils.Builder(goods: goods, resources: [PrimaryResource(id: Self.labourID, available: 1)],
+                                              councilCount: n * perSector)
+        var checks = EconomyValidator(findings: LoaderFindings())
+        checks.prepare(goods: goods, resources: [Self.labourID])
+        var columnOf: [String: Int] = [Self.labourID: n]
+        for (i, code) in codes.enumerated() { columnOf[code] = i }
         // Labour the councils use at their observed shares: the table's labour, up to the scatter.
         var observedLabour = 0.0
         for j in 0..<n {
@@ -166,9 +172,13 @@ public struct CalibratedEconomy: Sendable {
                     observedLabour += labour * observed
                 }
                 let surplus = max(1 - cost, minimumSurplus)
-                councils.append(WorkersCouncil(
+                let council = WorkersCouncil(
                     id: "\(codes[j])/w\(k + 1)", produces: [Quantity(codes[j], 1)], uses: uses,
-                    capacity: (1 + capacityMargin) * observed, elasticity: observed / surplus))
+                    capacity: (1 + capacityMargin) * observed, elasticity: observed / surplus)
+                checks.validate(council, at: builder.count)
+                builder.append(id: council.id, capacity: council.capacity, elasticity: council.elasticity,
+                               produces: council.produces.lazy.map { (columnOf[$0.id]!, $0.amount) },
+                               uses: council.uses.lazy.map { (columnOf[$0.id]!, $0.amount) })
             }
         }
 
@@ -191,7 +201,8 @@ public struct CalibratedEconomy: Sendable {
         let tableName = table.metadata.name.isEmpty ? "an input–output table" : table.metadata.name
         let name = "\(tableName) calibrated: \(perSector) workers' councils per sector, \(consumersCouncils) consumers' councils, "
             + "heterogeneity \(heterogeneity), seed \(seed)"
-        return try Economy(name: name, goods: goods, resources: [labour], workersCouncils: councils, consumersCouncils: consumers)
+        return try Economy(name: name, goods: goods, resources: [labour], generatedWorkersCouncils: builder.finish(resources: [labour]),
+                           councilChecks: checks, consumersCouncils: consumers)
     }
 
     /// The id of the labour resource.

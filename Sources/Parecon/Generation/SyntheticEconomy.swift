@@ -44,8 +44,15 @@ public struct SyntheticEconomy: Sendable {
         let goodList = (0..<n).map { Good(id: "g\($0)", unit: "units") }
         let resourceIDs = ["labour"] + (1..<max(resources, 1)).map { "r\($0)" }
 
-        var councils: [WorkersCouncil] = []
-        councils.reserveCapacity(workersCouncils)
+        // Each council is checked and written straight into the economy's storage (no list of
+        // all councils beside V).
+        let placeholders = resourceIDs.map { PrimaryResource(id: $0, available: 1) }
+        var builder = WorkersCouncils.Builder(goods: goodList, resources: placeholders, councilCount: workersCouncils)
+        var checks = EconomyValidator(findings: LoaderFindings())
+        checks.prepare(goods: goodList, resources: resourceIDs)
+        var column: [String: Int] = [:]
+        for (i, good) in goodList.enumerated() { column[good.id] = i }
+        for (r, id) in resourceIDs.enumerated() { column[id] = n + r }
         var resourceAtHalfCapacity = [Double](repeating: 0, count: resourceIDs.count)
         for w in 0..<workersCouncils {
             let good = w % n
@@ -68,8 +75,12 @@ public struct SyntheticEconomy: Sendable {
             }
             let constantReturns = random.uniform() < constantReturnsShare
             let elasticity = capacity * random.uniform(0.5, 2)
-            councils.append(WorkersCouncil(id: "w\(w)", produces: [Quantity("g\(good)", 1)], uses: inputs,
-                                           capacity: capacity, elasticity: constantReturns ? nil : elasticity))
+            let council = WorkersCouncil(id: "w\(w)", produces: [Quantity("g\(good)", 1)], uses: inputs,
+                                         capacity: capacity, elasticity: constantReturns ? nil : elasticity)
+            checks.validate(council, at: w)
+            builder.append(id: council.id, capacity: council.capacity, elasticity: council.elasticity,
+                           produces: council.produces.lazy.map { (column[$0.id]!, $0.amount) },
+                           uses: council.uses.lazy.map { (column[$0.id]!, $0.amount) })
         }
 
         let resourceList = resourceIDs.enumerated().map { r, id in
@@ -93,11 +104,12 @@ public struct SyntheticEconomy: Sendable {
             consumers.append(ConsumersCouncil(id: "c\(c)", allowance: allowance, preferences: preferences))
         }
         // A good nobody produces cannot be wanted: with fewer councils than goods, drop such wants.
-        let produced = Set(councils.map { $0.produces[0].id })
+        // Council w produces good w mod n.
+        let produced = Set((0..<min(workersCouncils, n)).map { "g\($0)" })
         consumers = consumers.map { council in
             var council = council
             let keep = council.preferences.weights.filter { produced.contains($0.id) }
-            let weights = keep.isEmpty ? [Quantity(councils[c0(council.id) % councils.count].produces[0].id, 1)] : keep
+            let weights = keep.isEmpty ? [Quantity("g\(c0(council.id) % workersCouncils % n)", 1)] : keep
             switch council.preferences {
             case .cobbDouglas: council.preferences = .cobbDouglas(weights: weights)
             case let .ces(sigma, _): council.preferences = .ces(sigma: sigma, weights: weights)
@@ -106,7 +118,8 @@ public struct SyntheticEconomy: Sendable {
         }
 
         return try Economy(name: "Synthetic economy (seed \(seed))", goods: goodList, resources: resourceList,
-                           workersCouncils: councils, consumersCouncils: consumers)
+                           generatedWorkersCouncils: builder.finish(resources: resourceList), councilChecks: checks,
+                           consumersCouncils: consumers)
     }
 }
 

@@ -74,7 +74,7 @@ public struct CouncilRegistry: Sendable, Equatable {
     /// The registry of an economy: everything the board may know, in the economy's order.
     public init(economy: Economy) {
         self.init(name: economy.name, goods: economy.goods, resources: economy.resources,
-                  workersCouncils: economy.workersCouncils.map { WorkersCouncil(id: $0.id, constantReturns: $0.hasConstantReturns) },
+                  workersCouncils: zip(economy.workersCouncils.ids, economy.workersCouncils.elasticities).map { WorkersCouncil(id: $0, constantReturns: $1 == nil) },
                   consumersCouncils: economy.consumersCouncils.map { ConsumersCouncil(id: $0.id, allowance: $0.allowance) })
     }
 
