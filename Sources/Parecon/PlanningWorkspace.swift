@@ -43,6 +43,11 @@ final class PlanningWorkspace {
     let cesSum: UnsafeMutableBufferPointer<Double>
     let cesDenominators: [UnsafeMutableBufferPointer<Double>]
     let cesShares: [UnsafeMutableBufferPointer<Double>]
+    /// The fused round's partial sums, per thread: `Vᵀx` (n), `Bmᵀx` (m), gross supply (n).
+    let partialSums: UnsafeMutableBufferPointer<Double>
+    /// The fused round's rows per block and threads (chosen from the problem's size; tests set them).
+    var fusedBlockRows: Int
+    var fusedThreads: Int
 
     init(_ problem: PlanningProblem) {
         n = problem.goodCount
@@ -73,12 +78,15 @@ final class PlanningWorkspace {
         cesSum = buffer(n)
         cesDenominators = problem.cesGroups.map { buffer($0.councils.count) }
         cesShares = problem.cesGroups.map { buffer($0.councils.count) }
+        partialSums = buffer(FusedRound.maxThreads * (2 * n + m))
+        fusedBlockRows = FusedRound.blockRows(goods: n, resources: m)
+        fusedThreads = FusedRound.threads(workersCouncils: w, goods: n, resources: m, blockRows: fusedBlockRows)
     }
 
     deinit {
         for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
-                  cesPower, cesSum] + cesDenominators + cesShares {
+                  cesPower, cesSum, partialSums] + cesDenominators + cesShares {
             b.deallocate()
         }
     }
