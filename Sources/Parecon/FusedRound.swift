@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import PareconLinearAlgebra
 
 /// The workers' councils' half of a round in one pass over the technology matrices.
@@ -17,6 +18,7 @@ import PareconLinearAlgebra
 /// councils and its own partial sums, and the partial sums are added in thread order afterwards:
 /// the result depends only on the problem's size, never on timing. OpenBLAS's own threads are
 /// switched off during the pass (each call is one small block; the pass's threads split the work).
+/// The second thread is the workspace's own (``FusedHelper``), started once, so a round allocates nothing.
 enum FusedRound {
     /// Rows per block: about 384 KiB of `V` and `Bm` together, so that a block stays in a core's
     /// L2 cache between its two gemv calls.
@@ -65,7 +67,7 @@ enum FusedRound {
                                         if threads == 1 {
                                             pass.run(part: 0)
                                         } else {
-                                            DispatchQueue.concurrentPerform(iterations: threads) { pass.run(part: $0) }
+                                            ws.fusedHelper.run(pass)
                                         }
                                         if blasThreads > 1 { BLAS.setThreadCount(blasThreads) }
                                     }
@@ -138,5 +140,48 @@ enum FusedRound {
                 row += rows
             }
         }
+    }
+}
+
+/// The fused round's second thread: started once per workspace, it waits for a pass, runs its
+/// second half while the caller runs the first, and signals when done. Semaphores only, so that a
+/// round allocates nothing (a `concurrentPerform` cost a few mallocs per round).
+final class FusedHelper: @unchecked Sendable {
+    private let start = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private let job = UnsafeMutablePointer<FusedRound.Pass?>.allocate(capacity: 1)
+    /// Written before `start` is signalled, read after it is waited for.
+    private var stopping = false
+
+    init() {
+        job.initialize(to: nil)
+        let thread = Thread { [self] in loop() }
+        thread.name = "parecon-fused-round"
+        thread.start()
+    }
+
+    private func loop() {
+        while true {
+            start.wait()
+            if stopping { break }
+            job.pointee!.run(part: 1)
+            done.signal()
+        }
+        job.deinitialize(count: 1)
+        job.deallocate()
+    }
+
+    /// Runs a two-thread pass: part 1 on the helper, part 0 on the caller; returns when both are done.
+    func run(_ pass: FusedRound.Pass) {
+        job.pointee = pass
+        start.signal()
+        pass.run(part: 0)
+        done.wait()
+    }
+
+    /// Lets the thread end (the workspace is going away).
+    func stop() {
+        stopping = true
+        start.signal()
     }
 }

@@ -48,6 +48,14 @@ final class PlanningWorkspace {
     /// The fused round's rows per block and threads (chosen from the problem's size; tests set them).
     var fusedBlockRows: Int
     var fusedThreads: Int
+    /// The fused round's second thread, started at the first two-thread pass and stopped with the workspace.
+    private var startedHelper: FusedHelper?
+    var fusedHelper: FusedHelper {
+        if let helper = startedHelper { return helper }
+        let helper = FusedHelper()
+        startedHelper = helper
+        return helper
+    }
 
     init(_ problem: PlanningProblem) {
         n = problem.goodCount
@@ -84,6 +92,7 @@ final class PlanningWorkspace {
     }
 
     deinit {
+        startedHelper?.stop()
         for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum, partialSums] + cesDenominators + cesShares {
