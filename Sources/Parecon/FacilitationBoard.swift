@@ -15,24 +15,16 @@ public enum BoardKind: String, Sendable, Codable, CaseIterable {
 }
 
 extension PlanningProblem {
-    /// Step 4, first half: the board adds up the proposals.
+    /// Step 4, first half: the board adds up the proposals. The sums themselves,
     ///
-    ///     netSupply = Vᵀ x,   resourceUse = Bmᵀ x                  (gemv)
+    ///     netSupply = Vᵀ x,   resourceUse = Bmᵀ x,   gross supply = Σ_w x_w produces_w
+    ///
+    /// come from the same pass over the matrices as the proposals (``FusedRound``); from them
+    ///
     ///     z_i = demand_i − netSupply_i,   z_R = resourceUse − R
     ///     throughput_i = max(gross supply_i, use_i),  use = gross supply − netSupply + demand
     func sumProposals(_ ws: PlanningWorkspace) {
-        let w = workersCouncilCount, n = goodCount, m = resourceCount
-        netOutput.elements.withUnsafeBufferPointer { v in
-            BLAS.gemv(.transposed, rows: w, columns: n, alpha: 1, a: v.baseAddress!,
-                      x: ws.activity.baseAddress!, beta: 0, y: ws.netSupply.baseAddress!)
-        }
-        if m > 0 {
-            resourceUse.elements.withUnsafeBufferPointer { b in
-                BLAS.gemv(.transposed, rows: w, columns: m, alpha: 1, a: b.baseAddress!,
-                          x: ws.activity.baseAddress!, beta: 0, y: ws.resourceUse.baseAddress!)
-            }
-        }
-        sumGrossSupply(ws)
+        let n = goodCount, m = resourceCount
         for i in 0..<n {
             ws.excessDemand[i] = ws.demand[i] - ws.netSupply[i]
             let use = ws.grossSupply[i] - ws.netSupply[i] + ws.demand[i]

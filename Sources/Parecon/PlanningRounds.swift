@@ -10,8 +10,8 @@ import PareconLinearAlgebra
 ///     councils propose at the published prices  →  the board sums the proposals
 ///     →  check convergence  →  the board moves the prices
 ///
-/// It is four matrix–vector products over all councils (two passes over the technology matrix)
-/// plus O(n + m + W) work, and allocates nothing.
+/// It is four matrix–vector products per block of councils (one pass over the technology matrix,
+/// see ``FusedRound``) plus O(n + m + W) work, and allocates nothing.
 public final class PlanningRounds {
     public let economy: Economy
     public let settings: PlanningSettings

@@ -43,6 +43,19 @@ final class PlanningWorkspace {
     let cesSum: UnsafeMutableBufferPointer<Double>
     let cesDenominators: [UnsafeMutableBufferPointer<Double>]
     let cesShares: [UnsafeMutableBufferPointer<Double>]
+    /// The fused round's partial sums, per thread: `Vᵀx` (n), `Bmᵀx` (m), gross supply (n).
+    let partialSums: UnsafeMutableBufferPointer<Double>
+    /// The fused round's rows per block and threads (chosen from the problem's size; tests set them).
+    var fusedBlockRows: Int
+    var fusedThreads: Int
+    /// The fused round's second thread, started at the first two-thread pass and stopped with the workspace.
+    private var startedHelper: FusedHelper?
+    var fusedHelper: FusedHelper {
+        if let helper = startedHelper { return helper }
+        let helper = FusedHelper()
+        startedHelper = helper
+        return helper
+    }
 
     init(_ problem: PlanningProblem) {
         n = problem.goodCount
@@ -73,12 +86,16 @@ final class PlanningWorkspace {
         cesSum = buffer(n)
         cesDenominators = problem.cesGroups.map { buffer($0.councils.count) }
         cesShares = problem.cesGroups.map { buffer($0.councils.count) }
+        partialSums = buffer(FusedRound.maxThreads * (2 * n + m))
+        fusedBlockRows = FusedRound.blockRows(goods: n, resources: m)
+        fusedThreads = FusedRound.threads(workersCouncils: w, goods: n, resources: m, blockRows: fusedBlockRows)
     }
 
     deinit {
+        startedHelper?.stop()
         for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
-                  cesPower, cesSum] + cesDenominators + cesShares {
+                  cesPower, cesSum, partialSums] + cesDenominators + cesShares {
             b.deallocate()
         }
     }

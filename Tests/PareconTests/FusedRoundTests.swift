@@ -1,0 +1,164 @@
+import Testing
+@testable import Parecon
+
+/// The fused round (one pass over the technology matrices, block by block, on one or two threads)
+/// against a naive loop over the councils that forms `V p − Bm q`, each council's proposal and the
+/// sums `Vᵀx`, `Bmᵀx` and gross supply entry by entry from the economy's own lists.
+@Suite struct FusedRoundTests {
+    /// Half the councils with constant returns, three resources, some councils with two outputs.
+    static func economy(workersCouncils: Int, seed: UInt64) throws -> Economy {
+        let base = try SyntheticEconomy(goods: 9, resources: 3, workersCouncils: workersCouncils, consumersCouncils: 4,
+                                        density: 0.4, constantReturnsShare: 0.5, seed: seed).generate()
+        var councils = Array(base.workersCouncils)
+        for w in stride(from: 0, to: councils.count, by: 5) {
+            let c = councils[w]
+            let made = Set(c.produces.map(\.id) + c.uses.map(\.id))
+            if let extra = base.goods.first(where: { !made.contains($0.id) }) {
+                councils[w] = WorkersCouncil(id: c.id, produces: c.produces + [Quantity(extra.id, 0.3)], uses: c.uses,
+                                             capacity: c.capacity, elasticity: c.elasticity)
+            }
+        }
+        return try Economy(name: "fused", goods: base.goods, resources: base.resources,
+                           workersCouncils: councils, consumersCouncils: base.consumersCouncils)
+    }
+
+    struct Expected {
+        var surplus: [Double], activity: [Double], revisionRate: [Double], response: [Double]
+        var netSupply: [Double], resourceUse: [Double], grossSupply: [Double]
+    }
+
+    /// The round's rule written out council by council (DESIGN §2, §4), from the economy's lists.
+    static func naive(_ economy: Economy, prices p: [Double], resourcePrices q: [Double], previous: [Double],
+                      rate: [Double], lastRelative: [Double], settings s: PlanningSettings) -> Expected {
+        let n = economy.goodCount, m = economy.resourceCount
+        var e = Expected(surplus: [], activity: [], revisionRate: rate, response: [],
+                         netSupply: Array(repeating: 0, count: n), resourceUse: Array(repeating: 0, count: m),
+                         grossSupply: Array(repeating: 0, count: n))
+        for (w, c) in economy.workersCouncils.enumerated() {
+            var pi = 0.0, value = 0.0
+            for o in c.produces {
+                pi += o.amount * p[economy.goodIndex[o.id]!]
+                value += o.amount * p[economy.goodIndex[o.id]!]
+            }
+            for u in c.uses {
+                if let i = economy.goodIndex[u.id] { pi -= u.amount * p[i] } else { pi -= u.amount * q[economy.resourceIndex[u.id]!] }
+            }
+            var x: Double, slope: Double
+            if let k = c.elasticity {
+                x = k * pi
+                slope = k
+            } else if value > 0 {
+                let relative = pi / value
+                var eta = rate[w]
+                let inside = previous[w] > 0 && previous[w] < c.capacity
+                if relative * lastRelative[w] < 0 { eta *= s.stepShrink }
+                else if relative * lastRelative[w] > 0 && inside { eta = min(eta * s.revisionGrowth, s.maxRevisionRate) }
+                e.revisionRate[w] = eta
+                x = previous[w] + eta * c.capacity * relative
+                slope = eta * c.capacity / value
+            } else {
+                x = pi < 0 ? 0 : previous[w]
+                slope = 0
+            }
+            let inside = x > 0 && x < c.capacity
+            e.response.append(inside || c.elasticity == nil ? slope : 0)
+            x = min(max(x, 0), c.capacity)
+            e.surplus.append(pi)
+            e.activity.append(x)
+            for o in c.produces {
+                e.netSupply[economy.goodIndex[o.id]!] += x * o.amount
+                e.grossSupply[economy.goodIndex[o.id]!] += x * o.amount
+            }
+            for u in c.uses {
+                if let i = economy.goodIndex[u.id] { e.netSupply[i] -= x * u.amount } else { e.resourceUse[economy.resourceIndex[u.id]!] += x * u.amount }
+            }
+        }
+        return e
+    }
+
+    /// Runs one fused pass with the given blocks and threads at seeded prices and memory, and
+    /// checks it against the naive loop (relative 1e-12, absolute 1e-12 of the scale).
+    static func check(workersCouncils: Int, blockRows: Int, threads: Int, seed: UInt64) throws -> PlanningWorkspace {
+        let economy = try economy(workersCouncils: workersCouncils, seed: seed)
+        let problem = PlanningProblem(economy)
+        let ws = PlanningWorkspace(problem)
+        ws.fusedBlockRows = blockRows
+        ws.fusedThreads = threads
+        var random = SeededGenerator(seed: seed &+ 17)
+        let settings = PlanningSettings()
+        let p = (0..<economy.goodCount).map { _ in random.uniform(0.5, 2) }
+        let q = (0..<economy.resourceCount).map { _ in random.uniform(0, 0.5) }
+        let previous = economy.workersCouncils.map { c in random.uniform() < 0.2 ? 0 : random.uniform(0, 1.2) * c.capacity }
+        let rate = economy.workersCouncils.map { _ in random.uniform(0.05, 0.5) }
+        let lastRelative = economy.workersCouncils.map { _ in random.uniform(-1, 1) }
+        for i in p.indices { ws.prices[i] = p[i] }
+        for r in q.indices { ws.resourcePrices[r] = q[r] }
+        for w in previous.indices {
+            ws.previousActivity[w] = previous[w]
+            ws.revisionRate[w] = rate[w]
+            ws.lastRelativeSurplus[w] = lastRelative[w]
+        }
+        problem.proposeActivity(ws, settings: settings)
+        let e = naive(economy, prices: p, resourcePrices: q, previous: previous, rate: rate, lastRelative: lastRelative, settings: settings)
+        func close(_ a: Double, _ b: Double, scale: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a), abs(b), scale) }
+        let label = "W \(workersCouncils), block \(blockRows), threads \(threads)"
+        for w in 0..<workersCouncils {
+            #expect(close(ws.surplus[w], e.surplus[w], scale: 1), "\(label): surplus of council \(w)")
+            #expect(close(ws.activity[w], e.activity[w], scale: 1), "\(label): activity of council \(w)")
+            #expect(close(ws.revisionRate[w], e.revisionRate[w], scale: 1), "\(label): revision rate of council \(w)")
+            #expect(close(ws.response[w], e.response[w], scale: 1), "\(label): response of council \(w)")
+        }
+        let scale = e.grossSupply.reduce(0, +)
+        for i in 0..<economy.goodCount {
+            #expect(close(ws.netSupply[i], e.netSupply[i], scale: scale), "\(label): net supply of good \(i)")
+            #expect(close(ws.grossSupply[i], e.grossSupply[i], scale: scale), "\(label): gross supply of good \(i)")
+        }
+        for r in 0..<economy.resourceCount {
+            #expect(close(ws.resourceUse[r], e.resourceUse[r], scale: scale), "\(label): use of resource \(r)")
+        }
+        return ws
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var workersCouncils: Int, blockRows: Int, threads: Int
+        var testDescription: String { "W \(workersCouncils), block \(blockRows), \(threads) thread(s)" }
+    }
+
+    static let cases: [Case] = [
+        Case(workersCouncils: 100, blockRows: 10, threads: 1),   // W a multiple of the block
+        Case(workersCouncils: 103, blockRows: 10, threads: 1),   // W not a multiple of the block
+        Case(workersCouncils: 103, blockRows: 10, threads: 2),   // ... on two threads, halves not whole blocks
+        Case(workersCouncils: 7, blockRows: 64, threads: 1),     // W smaller than a block
+        Case(workersCouncils: 7, blockRows: 64, threads: 2),
+        Case(workersCouncils: 64, blockRows: 64, threads: 2),    // W exactly one block
+        Case(workersCouncils: 65, blockRows: 1, threads: 2),     // one council per block
+        Case(workersCouncils: 1, blockRows: 16, threads: 2),     // one council, fewer than the threads
+    ]
+
+    @Test(arguments: cases)
+    func fusedPassMatchesTheNaiveLoop(_ c: Case) throws {
+        _ = try Self.check(workersCouncils: c.workersCouncils, blockRows: c.blockRows, threads: c.threads, seed: 3)
+    }
+
+    @Test func oneAndTwoThreadsAgreeAndEachIsDeterministic() throws {
+        let one = try Self.check(workersCouncils: 257, blockRows: 16, threads: 1, seed: 5)
+        let two = try Self.check(workersCouncils: 257, blockRows: 16, threads: 2, seed: 5)
+        let again = try Self.check(workersCouncils: 257, blockRows: 16, threads: 2, seed: 5)
+        for w in 0..<257 {
+            #expect(one.activity[w] == two.activity[w], "council \(w): the proposal does not depend on the thread")
+        }
+        for i in 0..<9 {
+            #expect(abs(one.netSupply[i] - two.netSupply[i]) <= 1e-12 * abs(one.grossSupply[i]), "good \(i)")
+            #expect(two.netSupply[i] == again.netSupply[i] && two.grossSupply[i] == again.grossSupply[i],
+                    "good \(i): two runs on two threads give the same bits")
+        }
+    }
+
+    /// The size rule: small problems run on one thread, large ones on two, and blocks stay near 384 KiB.
+    @Test func threadsAndBlocksFollowTheSize() {
+        #expect(FusedRound.threads(workersCouncils: 1_000, goods: 9, resources: 3, blockRows: 4_096) == 1)
+        #expect(FusedRound.threads(workersCouncils: 100_000, goods: 400, resources: 2, blockRows: 122) == 2)
+        #expect(FusedRound.blockRows(goods: 400, resources: 2) == 122)
+        #expect(FusedRound.blockRows(goods: 1, resources: 0) == 4_096)
+    }
+}
