@@ -33,7 +33,7 @@ import numpy as np
 
 # PlanningSettings.Defaults (Sources/Parecon/PlanningSettings.swift).
 PRICE_STEP = 0.1
-MAX_PRICE_STEP = 1.0
+MAX_PRICE_STEP = 16.0  # PlanningSettings.Defaults.maxPriceStep
 STEP_GROWTH = 1.2
 STEP_SHRINK = 0.5
 REVISION_RATE = 0.2
