@@ -30,6 +30,18 @@ enum RoundFixture {
         return url.path
     }
 
+    /// Cycles of the simulated councils' proposals and the board's close until the plan converges
+    /// (or 1000 rounds); returns the last close's report.
+    static func cycleUntilConverged(_ journal: RoundJournal, economy: Economy) throws -> RoundReport {
+        let councils = CouncilSimulation(economy: economy)
+        var report: RoundReport
+        repeat {
+            _ = try councils.respond(journal: journal)
+            report = try journal.close().report
+        } while !report.converged && report.round < 1000
+        return report
+    }
+
     static func remove(_ folders: String...) {
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
     }
@@ -95,12 +107,7 @@ struct Killed: Error {}
         let plan = try ParticipatoryPlanner(settings: settings).plan(economy)
         let journal = try RoundFixture.open(economy, durable: false, settings: settings)
         defer { RoundFixture.remove(journal.folder) }
-        let councils = CouncilSimulation(economy: economy)
-        var report: RoundReport
-        repeat {
-            _ = try councils.respond(journal: journal)
-            report = try journal.close().report
-        } while !report.converged && report.round < 1000
+        let report = try RoundFixture.cycleUntilConverged(journal, economy: economy)
         #expect(report.converged)
         #expect(report.round == plan.rounds)
         #expect(try journal.state() == .finished(round: report.round))
