@@ -28,6 +28,11 @@ struct EconomySource: ParsableArguments {
         valueName: "s"))
     var heterogeneity: Double?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --from-io: how the table's imports enter the economy: 'resource' (imported inputs are a primary resource 'imports', final demand its domestic part; the default) or 'domestic' (the table's coefficients as they are: all demand is for domestic output).",
+        valueName: "resource|domestic"))
+    var imports: String?
+
     // MARK: Synthetic
 
     @Flag(help: "Generate a seeded synthetic economy (--goods, --workers-councils, --consumers-councils, --density).")
@@ -79,6 +84,7 @@ struct EconomySource: ParsableArguments {
         if fromIO == nil {
             try misplaced(workersCouncilsPerSector != nil, "--workers-councils-per-sector", "--from-io")
             try misplaced(heterogeneity != nil, "--heterogeneity", "--from-io")
+            try misplaced(imports != nil, "--imports", "--from-io")
         }
         if !synthetic {
             try misplaced(goods != nil, "--goods", "--synthetic")
@@ -93,6 +99,9 @@ struct EconomySource: ParsableArguments {
         if let c = consumersCouncils, c < 1 { throw ValidationError("--consumers-councils must be at least 1, found \(c)") }
         if let s = heterogeneity, !(s.isFinite && s >= 0 && s <= 3) {
             throw ValidationError("--heterogeneity must be between 0 and 3 (a log-normal standard deviation), found \(s)")
+        }
+        if let imports, CalibratedEconomy.Imports(rawValue: imports) == nil {
+            throw ValidationError("--imports must be 'resource' or 'domestic', found '\(imports)'")
         }
         if synthetic {
             guard let goods, let workersCouncils else {
@@ -122,7 +131,8 @@ struct EconomySource: ParsableArguments {
                 workersCouncilsPerSector: workersCouncilsPerSector ?? CalibratedEconomy.Defaults.workersCouncilsPerSector,
                 consumersCouncils: consumersCouncils ?? CalibratedEconomy.Defaults.consumersCouncils,
                 heterogeneity: heterogeneity ?? CalibratedEconomy.Defaults.heterogeneity,
-                seed: seed ?? CalibratedEconomy.Defaults.seed
+                seed: seed ?? CalibratedEconomy.Defaults.seed,
+                imports: imports.flatMap(CalibratedEconomy.Imports.init(rawValue:)) ?? CalibratedEconomy.Defaults.imports
             ).generate()
         }
         return try SyntheticEconomy(

@@ -115,6 +115,8 @@ import Testing
         (["plan", "--from-io", "x", "--heterogeneity", "-1"], "--heterogeneity must be between 0 and 3"),
         (["plan", "--from-io", "x", "--workers-councils-per-sector", "0"], "--workers-councils-per-sector must be at least 1, found 0"),
         (["generate", "--from-io", "x", "--density", "0.2"], "--density is an option of --synthetic"),
+        (["plan", "--from-io", "x", "--imports", "foreign"], "--imports must be 'resource' or 'domestic', found 'foreign'"),
+        (["plan", "--synthetic", "--goods", "2", "--workers-councils", "2", "--imports", "domestic"], "--imports is an option of --from-io"),
     ])
     func usageErrorsExitWithStatusTwo(_ arguments: [String], _ message: String) throws {
         let result = try CLIRunner.run(arguments)

@@ -85,8 +85,11 @@ import Testing
         var capacity = [Double](repeating: 0, count: 12)
         for (w, council) in economy.workersCouncils.enumerated() { capacity[calibration.sector(ofWorkersCouncil: w)] += council.capacity }
         for j in 0..<12 { #expect(abs(capacity[j] / (1.05 * table.output[j]) - 1) <= 1e-12, "sector \(j)") }
+        // The allowances add up to the domestic part of final demand (the wide table imports).
         let allowances = economy.consumersCouncils.reduce(0) { $0 + $1.allowance }
-        #expect(abs(allowances / table.finalDemand.reduce(0, +) - 1) <= 1e-12)
+        let domesticFinalDemand = zip(table.finalDemand, table.domesticShares).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(table.domesticShares.contains { $0 < 0.9 })
+        #expect(abs(allowances / domesticFinalDemand - 1) <= 1e-12)
     }
 
     /// Aggregate spending shares `Σ_c B_c α̃_ci / Σ_c B_c` (α̃ the scaled weights) against the
@@ -97,13 +100,15 @@ import Testing
     /// - the second-order (delta-method) bias of `u/D` is `Var D − Cov(u_i, D)` with
     ///   `Var D = (e^{σ²} − 1) Σ_k s_k²` and `Cov = s_i (e^{σ²} − 1)`, at most
     ///   `(e^{σ²} − 1)(Σ_k s_k² + s_i)` in size.
-    /// The tolerance is 5 standard deviations plus twice that bias bound.
+    /// The tolerance is 5 standard deviations plus twice that bias bound. The observed shares are
+    /// those of the domestic part of final demand, `d_i f_i / Σ_k d_k f_k` (the wide table imports).
     @Test func consumersPreservetheObservedSharesOnAverage() throws {
         let n = 40, councils = 3000, sigma = 0.3
         let table = try Self.wideTable(n)
         let economy = try CalibratedEconomy(table: table, workersCouncilsPerSector: 1, consumersCouncils: councils,
                                             heterogeneity: sigma, seed: 11).generate()
-        let shares = table.finalDemandShares
+        let domesticFinalDemand = zip(table.finalDemand, table.domesticShares).map { $0 * $1 }
+        let shares = domesticFinalDemand.map { $0 / domesticFinalDemand.reduce(0, +) }
         var spending = [Double](repeating: 0, count: n)
         var total = 0.0
         for council in economy.consumersCouncils {
@@ -128,27 +133,38 @@ import Testing
     /// coefficients, `log(a_ijk / A_ij)` has mean `−σ²/2` and standard deviation `σ`, and each
     /// sector's mean column sum over its councils is its industry's within 5 standard deviations
     /// (`√((e^{σ²} − 1) Σ_i A_ij² / K)`). A factor without the `−σ²/2` would be 4.6 % too high
-    /// on average at σ = 0.3 and fail the first check by far.
-    @Test func technologiesScatterLogNormallyAroundTheIndustry() throws {
+    /// on average at σ = 0.3 and fail the first check by far. The drawn coefficient of good `i` is
+    /// its domestic amount over `d_i` (the wide table imports; with ``CalibratedEconomy/Imports/domestic``
+    /// `d = 1`), and a council's `imports` use is what those coefficients leave to imports,
+    /// `Σ_i a_ijk (1 − d_i)`.
+    @Test(arguments: CalibratedEconomy.Imports.allCases)
+    func technologiesScatterLogNormallyAroundTheIndustry(imports: CalibratedEconomy.Imports) throws {
         let n = 30, perSector = 60, sigma = 0.3
         let table = try Self.wideTable(n)
         let calibration = CalibratedEconomy(table: table, workersCouncilsPerSector: perSector, consumersCouncils: 2,
-                                            heterogeneity: sigma, seed: 5)
+                                            heterogeneity: sigma, seed: 5, imports: imports)
         let economy = try calibration.generate()
         let a = table.technicalCoefficients
+        let d = calibration.domesticShares
+        #expect(economy.resources.map(\.id) == (imports == .resource ? ["labour", "imports"] : ["labour"]))
         let index = economy.goodIndex
         var logs: [Double] = []
         var columnSums = [Double](repeating: 0, count: n)
         for (w, council) in economy.workersCouncils.enumerated() {
             let j = calibration.sector(ofWorkersCouncil: w)
+            var leftToImports = 0.0
             for entry in council.uses {
                 if let i = index[entry.id] {
-                    logs.append(Foundation.log(entry.amount / a[i, j]))
-                    columnSums[j] += entry.amount / Double(perSector)
-                } else {
+                    let drawn = entry.amount / d[i]
+                    logs.append(Foundation.log(drawn / a[i, j]))
+                    columnSums[j] += drawn / Double(perSector)
+                    leftToImports += drawn * (1 - d[i])
+                } else if entry.id == CalibratedEconomy.labourID {
                     logs.append(Foundation.log(entry.amount / table.labourPerUnit[j]))
                 }
             }
+            let imported = council.uses.first { $0.id == CalibratedEconomy.importsID }?.amount ?? 0
+            #expect(abs(imported - leftToImports) <= 1e-12 * max(leftToImports, 1), "\(council.id)")
         }
         let count = Double(logs.count)
         let mean = logs.reduce(0, +) / count
@@ -161,6 +177,72 @@ import Testing
             for i in 0..<n { expected += a[i, j]; squares += a[i, j] * a[i, j] }
             let tolerance = 5 * (e1 * squares / Double(perSector)).squareRoot()
             #expect(abs(columnSums[j] - expected) <= tolerance, "sector \(j): \(columnSums[j]) against \(expected)")
+        }
+    }
+
+    /// The hand table with good A imported: its uses add up to 10 + 20 + 90 = 120 against an
+    /// output of 100, so `M_A = 20` and `d_A = 100/120`; B and C are not imported. Labour of C is 5
+    /// so that every sector's base surplus is above the minimum: `q₀ = 0.5 · 270 / 95`.
+    static func importingTable() throws -> InputOutputTable {
+        try InputOutputTable(
+            sectors: ["A", "B", "C"].map { InputOutputTable.Sector(code: $0) },
+            flows: Matrix([[10, 20, 0], [5, 0, 30], [0, 10, 5]]), finalDemand: [90, 150, 25],
+            output: [100, 200, 50], labour: [50, 40, 5],
+            metadata: .init(name: "importing", money: "£k", labour: "kh"))
+    }
+
+    /// Without scatter, at the table's prices (goods 1, labour `q₀`, imports 1) every council
+    /// proposes its observed share, and then each good's domestic use is its domestic share of the
+    /// table's use, `d_i (Σ_j Z_ij + f_i)`: the imported good A balances exactly (100 of 100), B and
+    /// C are used as in the table (185 of 200, 40 of 50); the councils import `(1 − d_A) · 30 = 5`
+    /// and labour and imports are available 2 % above what they use. Read as domestic demand
+    /// (``CalibratedEconomy/Imports/domestic``) the same prices ask 120 of A: the imbalance the
+    /// resource removes. Proposals and demands by a naive loop over the councils.
+    @Test func importsAsAResourceBalanceTheObservedEconomyAtTheTablesPrices() throws {
+        let table = try Self.importingTable()
+        #expect(abs(table.imports[0] - 20) <= 1e-12 && table.imports[1] == 0 && table.imports[2] == 0)
+        for imports in CalibratedEconomy.Imports.allCases {
+            let calibration = CalibratedEconomy(table: table, workersCouncilsPerSector: 2, consumersCouncils: 3,
+                                                heterogeneity: 0, seed: 4, imports: imports)
+            let economy = try calibration.generate()
+            let q0 = calibration.baseLabourPrice
+            #expect(abs(q0 - 0.5 * 270 / 95) <= 1e-14)
+            var supply = [Double](repeating: 0, count: 3), use = [Double](repeating: 0, count: 3)
+            var labour = 0.0, imported = 0.0
+            let index = economy.goodIndex
+            for (w, council) in economy.workersCouncils.enumerated() {
+                var surplus = council.produces.reduce(0) { $0 + $1.amount }
+                for entry in council.uses {
+                    surplus -= entry.amount * (entry.id == CalibratedEconomy.labourID ? q0 : 1)
+                }
+                let activity = min(max(council.elasticity! * surplus, 0), council.capacity)
+                let observed = table.output[calibration.sector(ofWorkersCouncil: w)] / 2
+                #expect(abs(activity / observed - 1) <= 1e-12, "\(council.id): \(activity) against \(observed)")
+                for entry in council.produces { supply[index[entry.id]!] += activity * entry.amount }
+                for entry in council.uses {
+                    if let i = index[entry.id] { use[i] += activity * entry.amount }
+                    else if entry.id == CalibratedEconomy.labourID { labour += activity * entry.amount }
+                    else { imported += activity * entry.amount }
+                }
+            }
+            for council in economy.consumersCouncils {
+                let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: economy)
+                for i in 0..<3 { use[i] += council.allowance * weights[i] }
+            }
+            let expectedUse = imports == .resource ? [100.0, 185, 40] : [120.0, 185, 40]
+            for i in 0..<3 {
+                #expect(abs(supply[i] - table.output[i]) <= 1e-10, "supply of good \(i)")
+                #expect(abs(use[i] - expectedUse[i]) <= 1e-10, "\(imports): use of good \(i) \(use[i])")
+            }
+            #expect(abs(labour - 95) <= 1e-10)
+            #expect(abs(economy.resources[0].available - 1.02 * 95) <= 1e-10)
+            if imports == .resource {
+                #expect(abs(imported - 5) <= 1e-10)
+                #expect(economy.resources.map(\.id) == ["labour", "imports"] && economy.resources[1].unit == "£k")
+                #expect(abs(economy.resources[1].available - 1.02 * 5) <= 1e-10)
+            } else {
+                #expect(imported == 0 && economy.resources.count == 1)
+            }
         }
     }
 

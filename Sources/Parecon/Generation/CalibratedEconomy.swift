@@ -24,13 +24,33 @@
 ///   use at their observed shares, which is the table's `Σ_j L_j` up to the scatter. (Measured
 ///   from the councils rather than the table, so that with margins `labourMargin < capacityMargin`
 ///   labour binds before capacities do, whatever the draw.)
-/// - **Consumers' councils** `c1 … cC`: allowance `B_c = Σf · v_c / Σ v` with `v_c = ε(σ)` (the
-///   allowances add up to the observed final demand), Cobb–Douglas weights `α_ci = s_i ε(σ)` for
-///   the goods with `s_i > 0` (scaled to sum to 1 when the economy is built).
+/// - **Imports** (``Imports/resource``, the default): a table whose flows include imported goods
+///   (the BEA tables) uses more of some goods than it produces, `M_i = Σ_j Z_ij + f_i − x_i > 0`.
+///   Each use of good `i` is split by its domestic share `d_i = x_i / (x_i + M_i)` (import
+///   proportionality): a council uses `d_i A_ij ε(σ)` of good `i` and `(1 − d_i) A_ij ε(σ)` of a
+///   second primary resource, `imports` (money units at the table's prices, so a council's base
+///   surplus and elasticity do not change), available `(1 + importsMargin)` times what the
+///   councils import at their observed shares; consumers' councils want the domestic part
+///   `d_i f_i` of final demand. Then the observed outputs balance at the table's prices, and the
+///   plan lands near the observed economy. A table without imports gets no `imports` resource and
+///   the same economy as with ``Imports/domestic``, which reads the table's coefficients as they
+///   are: imported inputs and final goods count as demand for the domestic good.
+/// - **Consumers' councils** `c1 … cC`: allowance `B_c = Σf̃ · v_c / Σ v` with `v_c = ε(σ)` (the
+///   allowances add up to the observed final demand `f̃` — its domestic part `d ∘ f` with imports
+///   as a resource, `f` otherwise), Cobb–Douglas weights `α_ci = s_i ε(σ)` with `s = f̃ / Σ f̃`,
+///   for the goods with `s_i > 0` (scaled to sum to 1 when the economy is built).
 ///
 /// With `σ = 0` every council of a sector has the industry's technology exactly. Its plan should
 /// land near the observed economy: a check, not a target (`docs/benchmarks.md`).
 public struct CalibratedEconomy: Sendable {
+    /// How the table's imports enter the economy (see the type's documentation).
+    public enum Imports: String, Sendable, CaseIterable {
+        /// Imported inputs are a primary resource `imports`; final demand is its domestic part.
+        case resource
+        /// The table's coefficients and final demand as they are: all of it demand for domestic output.
+        case domestic
+    }
+
     public var table: InputOutputTable
     /// `K`: workers' councils per sector.
     public var workersCouncilsPerSector: Int
@@ -50,6 +70,10 @@ public struct CalibratedEconomy: Sendable {
     /// The smallest unit surplus (per unit of output value) used to set an elasticity, for
     /// councils whose inputs and labour at base prices cost (nearly) all their output is worth.
     public var minimumSurplus: Double
+    public var imports: Imports
+    /// Imports available are `1 + importsMargin` times what the councils import at their observed
+    /// shares.
+    public var importsMargin: Double
 
     /// The defaults, in one place.
     public enum Defaults {
@@ -61,6 +85,8 @@ public struct CalibratedEconomy: Sendable {
         public static let labourMargin = 0.02
         public static let labourShareOfValueAdded = 0.5
         public static let minimumSurplus = 0.05
+        public static let imports = Imports.resource
+        public static let importsMargin = 0.02
     }
 
     public init(
@@ -72,7 +98,9 @@ public struct CalibratedEconomy: Sendable {
         capacityMargin: Double = Defaults.capacityMargin,
         labourMargin: Double = Defaults.labourMargin,
         labourShareOfValueAdded: Double = Defaults.labourShareOfValueAdded,
-        minimumSurplus: Double = Defaults.minimumSurplus
+        minimumSurplus: Double = Defaults.minimumSurplus,
+        imports: Imports = Defaults.imports,
+        importsMargin: Double = Defaults.importsMargin
     ) {
         self.table = table
         self.workersCouncilsPerSector = workersCouncilsPerSector
@@ -83,6 +111,8 @@ public struct CalibratedEconomy: Sendable {
         self.labourMargin = labourMargin
         self.labourShareOfValueAdded = labourShareOfValueAdded
         self.minimumSurplus = minimumSurplus
+        self.imports = imports
+        self.importsMargin = importsMargin
     }
 
     /// Every problem with the parameters, as messages naming the parameter.
@@ -93,7 +123,7 @@ public struct CalibratedEconomy: Sendable {
         if !(heterogeneity.isFinite && heterogeneity >= 0 && heterogeneity <= 3) {
             problems.append("heterogeneity must be between 0 and 3 (a log-normal standard deviation), found \(format(heterogeneity))")
         }
-        for (name, value) in [("capacityMargin", capacityMargin), ("labourMargin", labourMargin)] where !(value.isFinite && value >= 0) {
+        for (name, value) in [("capacityMargin", capacityMargin), ("labourMargin", labourMargin), ("importsMargin", importsMargin)] where !(value.isFinite && value >= 0) {
             problems.append("\(name) must be a non-negative finite number, found \(format(value))")
         }
         if !(labourShareOfValueAdded.isFinite && labourShareOfValueAdded >= 0 && labourShareOfValueAdded < 1) {
@@ -122,6 +152,12 @@ public struct CalibratedEconomy: Sendable {
     /// order: council `w` belongs to sector `w / workersCouncilsPerSector`.
     public func sector(ofWorkersCouncil w: Int) -> Int { w / workersCouncilsPerSector }
 
+    /// `d_i`: the domestic share of each good's uses that the economy is built with — the table's
+    /// ``InputOutputTable/domesticShares`` with imports as a resource, all 1 otherwise.
+    public var domesticShares: [Double] {
+        imports == .resource ? table.domesticShares : [Double](repeating: 1, count: table.sectorCount)
+    }
+
     public func generate() throws(EconomyError) -> Economy {
         let parameterProblems = problems()
         guard parameterProblems.isEmpty else {
@@ -139,17 +175,22 @@ public struct CalibratedEconomy: Sendable {
         let q0 = baseLabourPrice
         let goods = codes.map { Good(id: $0, unit: table.metadata.money) }
         let perSector = workersCouncilsPerSector
+        let domestic = domesticShares
+        let importing = domestic.contains { $0 < 1 }
+        let resourceIDs = importing ? [Self.labourID, Self.importsID] : [Self.labourID]
 
         // Each council is checked and written straight into the economy's storage (no list of
-        // all councils beside V); labour's availability is set after the councils.
-        var builder = WorkersCouncils.Builder(goods: goods, resources: [PrimaryResource(id: Self.labourID, available: 1)],
+        // all councils beside V); the resources' availabilities are set after the councils.
+        var builder = WorkersCouncils.Builder(goods: goods, resources: resourceIDs.map { PrimaryResource(id: $0, available: 1) },
                                               councilCount: n * perSector)
         var checks = EconomyValidator(findings: LoaderFindings())
-        checks.prepare(goods: goods, resources: [Self.labourID])
-        var columnOf: [String: Int] = [Self.labourID: n]
+        checks.prepare(goods: goods, resources: resourceIDs)
+        var columnOf: [String: Int] = [:]
+        for (r, id) in resourceIDs.enumerated() { columnOf[id] = n + r }
         for (i, code) in codes.enumerated() { columnOf[code] = i }
-        // Labour the councils use at their observed shares: the table's labour, up to the scatter.
+        // Labour and imports the councils use at their observed shares: the table's, up to the scatter.
         var observedLabour = 0.0
+        var observedImports = 0.0
         for j in 0..<n {
             let column = (0..<n).filter { a[$0, j] > 0 }
             var sizes = (0..<perSector).map { _ in scatter() }
@@ -158,11 +199,14 @@ public struct CalibratedEconomy: Sendable {
             for k in 0..<perSector {
                 let observed = table.output[j] * sizes[k]
                 var uses: [Quantity] = []
-                uses.reserveCapacity(column.count + 1)
+                uses.reserveCapacity(column.count + 2)
                 var cost = 0.0
+                var imported = 0.0
                 for i in column {
                     let amount = a[i, j] * scatter()
-                    uses.append(Quantity(codes[i], amount))
+                    // Both parts cost 1 a unit at base prices: the surplus does not depend on the split.
+                    uses.append(Quantity(codes[i], amount * domestic[i]))
+                    imported += amount * (1 - domestic[i])
                     cost += amount
                 }
                 if labourPerUnit[j] > 0 {
@@ -170,6 +214,10 @@ public struct CalibratedEconomy: Sendable {
                     uses.append(Quantity(Self.labourID, labour))
                     cost += q0 * labour
                     observedLabour += labour * observed
+                }
+                if imported > 0 {
+                    uses.append(Quantity(Self.importsID, imported))
+                    observedImports += imported * observed
                 }
                 let surplus = max(1 - cost, minimumSurplus)
                 let council = WorkersCouncil(
@@ -182,12 +230,17 @@ public struct CalibratedEconomy: Sendable {
             }
         }
 
-        let labour = PrimaryResource(id: Self.labourID, unit: table.metadata.labour,
-                                     available: (1 + labourMargin) * observedLabour)
+        var resources = [PrimaryResource(id: Self.labourID, unit: table.metadata.labour,
+                                         available: (1 + labourMargin) * observedLabour)]
+        if importing {
+            resources.append(PrimaryResource(id: Self.importsID, unit: table.metadata.money,
+                                             available: (1 + importsMargin) * observedImports))
+        }
 
-        let shares = table.finalDemandShares
+        let finalDemand = zip(table.finalDemand, domestic).map { $0 * $1 }
+        let totalFinalDemand = finalDemand.reduce(0, +)
+        let shares = finalDemand.map { $0 / totalFinalDemand }
         let wanted = (0..<n).filter { shares[$0] > 0 }
-        let totalFinalDemand = table.finalDemand.reduce(0, +)
         var allowances = (0..<consumersCouncils).map { _ in scatter() }
         let totalAllowance = allowances.reduce(0, +)
         for c in allowances.indices { allowances[c] = totalFinalDemand * allowances[c] / totalAllowance }
@@ -200,13 +253,15 @@ public struct CalibratedEconomy: Sendable {
 
         let tableName = table.metadata.name.isEmpty ? "an input–output table" : table.metadata.name
         let name = "\(tableName) calibrated: \(perSector) workers' councils per sector, \(consumersCouncils) consumers' councils, "
-            + "heterogeneity \(heterogeneity), seed \(seed)"
-        return try Economy(name: name, goods: goods, resources: [labour], generatedWorkersCouncils: builder.finish(resources: [labour]),
+            + "heterogeneity \(heterogeneity), seed \(seed)" + (importing ? ", imports as a resource" : "")
+        return try Economy(name: name, goods: goods, resources: resources, generatedWorkersCouncils: builder.finish(resources: resources),
                            councilChecks: checks, consumersCouncils: consumers)
     }
 
     /// The id of the labour resource.
     public static let labourID = "labour"
+    /// The id of the imports resource (tables with imports, ``Imports/resource``).
+    public static let importsID = "imports"
 }
 
 /// `exp`, `log` and normal draws from IEEE 754 basic operations only (`+ − × ÷ √`, correctly

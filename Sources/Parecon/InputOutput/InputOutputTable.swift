@@ -124,6 +124,29 @@ public struct InputOutputTable: Sendable {
         return finalDemand.map { $0 / total }
     }
 
+    /// `M_i = max(0, Σ_j Z_ij + f_i − x_i)`: what the economy uses of good `i` (intermediate and
+    /// final) beyond its own output — the imports a table whose flows include imported goods
+    /// implies (BEA's do; WIOD's world table has a few, where final demand leaves out inventory
+    /// changes). An excess below ``importsRoundingTolerance`` of the output is the table's rounding
+    /// (WIOD's US table has some of 1e-15) and counts as 0.
+    public var imports: [Double] {
+        let n = sectorCount
+        return (0..<n).map { i in
+            var use = finalDemand[i]
+            for j in 0..<n { use += flows[i, j] }
+            let excess = use - output[i]
+            return excess > Self.importsRoundingTolerance * output[i] ? excess : 0
+        }
+    }
+
+    /// Relative to a good's output, the excess of its use that ``imports`` treats as rounding.
+    public static let importsRoundingTolerance = 1e-9
+
+    /// `d_i = x_i / (x_i + M_i)`: the domestic share of every use of good `i`, under the usual
+    /// import-proportionality assumption (each user of a good imports the same share of it).
+    /// 1 for a good the economy does not import.
+    public var domesticShares: [Double] { zip(output, imports).map { $1 > 0 ? $0 / ($0 + $1) : 1 } }
+
     /// `1 − Σ_i A_ij`: value added per unit of sector `j`'s output at the table's prices. It is
     /// negative for a sector whose intermediate inputs cost more than its output (a subsidised one).
     public var valueAddedPerUnit: [Double] {
