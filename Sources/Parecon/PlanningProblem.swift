@@ -96,8 +96,8 @@ struct PlanningProblem: Sendable {
         resourceUse = workers.resourceUse
         available = economy.resources.map(\.available)
         capacity = workers.capacity
-        inverseElasticity = workers.elasticity.map { $0.map { 1 / $0 } ?? 0 }
-        constantReturns = workers.elasticity.map { $0 == nil }
+        inverseElasticity = workers.elasticity.map { 1 / $0 }  // 0 for constant returns (k = +∞)
+        constantReturns = workers.elasticity.map { $0 == .infinity }
         hasConstantReturns = constantReturns.contains(true)
         outputStart = start
         outputGood = good
