@@ -134,7 +134,7 @@ enum FusedRound {
                     let activity = x[council - row]
                     if activity == 0 { continue }
                     for e in rule.outputStart[council]..<rule.outputStart[council + 1] {
-                        gross[rule.outputGood[e]] += activity * rule.outputAmount[e]
+                        gross[Int(rule.outputGood[e])] += activity * rule.outputAmount[e]
                     }
                 }
                 row += rows

@@ -51,7 +51,7 @@ extension PlanningProblem {
 struct WorkersCouncilRule: @unchecked Sendable {
     let prices: UnsafePointer<Double>
     let outputStart: UnsafePointer<Int>
-    let outputGood: UnsafeBufferPointer<Int>
+    let outputGood: UnsafeBufferPointer<Int32>
     let outputAmount: UnsafeBufferPointer<Double>
     let capacity: UnsafePointer<Double>
     let inverseElasticity: UnsafePointer<Double>
@@ -76,7 +76,7 @@ struct WorkersCouncilRule: @unchecked Sendable {
             grossValue[council] = 0
         } else {
             var value = 0.0
-            for e in outputStart[council]..<outputStart[council + 1] { value += outputAmount[e] * prices[outputGood[e]] }
+            for e in outputStart[council]..<outputStart[council + 1] { value += outputAmount[e] * prices[Int(outputGood[e])] }
             grossValue[council] = value
             if value > 0 {
                 let relative = surplus / value

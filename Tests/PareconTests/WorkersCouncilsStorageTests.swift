@@ -79,7 +79,7 @@ import PareconLinearAlgebra
             for i in 0..<n { #expect(problem.netOutput[w, i] == v[w][i]) }
             for r in 0..<m { #expect(problem.resourceUse[w, r] == b[w][r]) }
             let row = problem.outputStart[w]..<problem.outputStart[w + 1]
-            #expect(row.map { problem.outputGood[$0] } == outputs[w].map(\.0))
+            #expect(row.map { Int(problem.outputGood[$0]) } == outputs[w].map(\.0))
             #expect(row.map { problem.outputAmount[$0] } == outputs[w].map(\.1))
         }
         #expect(problem.proposalNumbers - economy.consumersCouncils.count * 3 == numbers)
@@ -117,6 +117,27 @@ import PareconLinearAlgebra
         #expect(stored == economy.workersCouncils)
         #expect(Array(stored) == councils)
         #expect(stored.netOutput == economy.workersCouncils.netOutput && stored.resourceUse == economy.workersCouncils.resourceUse)
+    }
+
+    /// When every council's `produces` are positive and in good order, the problem's gross outputs
+    /// are the economy's own arrays (no copy), and still the ones a naive loop gives.
+    @Test func gatheredOutputsShareTheEconomysArrays() throws {
+        let economy = try SyntheticEconomy(goods: 9, resources: 1, workersCouncils: 50, consumersCouncils: 3, density: 0.4,
+                                           constantReturnsShare: 0.2, seed: 11).generate()
+        let councils = Array(economy.workersCouncils)
+        #expect(councils.allSatisfy { council in
+            let goods = council.produces.map { economy.goodIndex[$0.id]! }
+            return goods == goods.sorted() && council.produces.allSatisfy { $0.amount > 0 }
+        })
+        let problem = PlanningProblem(economy)
+        let workers = economy.workersCouncils
+        #expect(problem.outputAmount.withUnsafeBufferPointer { $0.baseAddress } == workers.producesAmount.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(problem.outputGood.withUnsafeBufferPointer { $0.baseAddress } == workers.producesGood.withUnsafeBufferPointer { $0.baseAddress })
+        for (w, council) in councils.enumerated() {
+            let row = problem.outputStart[w]..<problem.outputStart[w + 1]
+            #expect(row.map { Int(problem.outputGood[$0]) } == council.produces.map { economy.goodIndex[$0.id]! })
+            #expect(row.map { problem.outputAmount[$0] } == council.produces.map(\.amount))
+        }
     }
 
     /// The problem shares the economy's V (copy-on-write): no second allocation.

@@ -23,15 +23,42 @@ extension JSONValue {
         writer.write(self, depth: 0)
         return String(decoding: writer.output, as: UTF8.self)
     }
+
+    /// Writes the text that ``serialized(pretty:)`` returns to `out`, in pieces of about 64 KB
+    /// (each ending between two elements or members), so that the text of a large document (a
+    /// plan's activity by council) is never all in memory.
+    public func write<Target: TextOutputStream>(pretty: Bool = true, to out: inout Target) {
+        withoutActuallyEscaping({ (bytes: [UInt8]) in out.write(String(decoding: bytes, as: UTF8.self)) }) { sink in
+            var writer = JSONWriter(pretty: pretty, sink: sink)
+            writer.write(self, depth: 0)
+            writer.flush()
+        }
+    }
 }
 
 /// Writes JSON text into a byte buffer.
 struct JSONWriter {
     let pretty: Bool
     var output: [UInt8] = []
+    /// Where full pieces of `output` go, when the text is written out as it is made.
+    let sink: (([UInt8]) -> Void)?
 
-    init(pretty: Bool) {
+    init(pretty: Bool, sink: (([UInt8]) -> Void)? = nil) {
         self.pretty = pretty
+        self.sink = sink
+    }
+
+    /// Hands `output` to the sink once it holds 64 KB (between two elements or members).
+    @inline(__always)
+    mutating func flushIfFull() {
+        if output.count >= 1 << 16 { flush() }
+    }
+
+    /// Hands whatever `output` holds to the sink, if there is one.
+    mutating func flush() {
+        guard let sink, !output.isEmpty else { return }
+        sink(output)
+        output.removeAll(keepingCapacity: true)
     }
 
     mutating func write(_ value: JSONValue, depth: Int) {
@@ -54,6 +81,7 @@ struct JSONWriter {
                 if position > 0 { output.append(0x2C) }  // ,
                 newline(depth: depth + 1)
                 write(element, depth: depth + 1)
+                flushIfFull()
             }
             newline(depth: depth)
             output.append(0x5D)  // ]
@@ -70,6 +98,7 @@ struct JSONWriter {
                 output.append(0x3A)  // :
                 if pretty { output.append(0x20) }
                 write(member.value, depth: depth + 1)
+                flushIfFull()
             }
             newline(depth: depth)
             output.append(0x7D)  // }
