@@ -53,7 +53,7 @@ enum FusedRound {
                                             outputGood: good, outputAmount: amount,
                                             capacity: cap.baseAddress!, inverseElasticity: inverseK.baseAddress!,
                                             activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
-                                            grossValue: ws.grossValue.baseAddress!, revisionRate: ws.revisionRate.baseAddress!,
+                                            revisionRate: ws.revisionRate.baseAddress!,
                                             lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!, response: ws.response.baseAddress!,
                                             stepShrink: settings.stepShrink, revisionGrowth: settings.revisionGrowth,
                                             maxRevisionRate: settings.maxRevisionRate)
