@@ -108,7 +108,7 @@ struct PlanCommand: ParsableCommand {
         case .json:
             // Written in pieces as it is made: the whole text of a plan with 10^6 councils would
             // weigh a few tens of MB, and a copy or two of it more.
-            plan.jsonDocument(for: economy).write(pretty: true, to: &out)
+            plan.writeJSON(for: economy, to: &out)
             out.write("\n")
         }
         if !plan.status.isConverged { throw PlanNotConverged() }

@@ -62,3 +62,22 @@ import Testing
         }
     }
 }
+
+/// The plan's JSON written in pieces, the activity straight from the plan's arrays, is the text
+/// of the document built as a value.
+@Suite struct PlanJSONWritingTests {
+    @Test func writtenInPiecesIsTheSerializedDocument() throws {
+        // 3000 councils: the activity alone is more than one 64 KB piece.
+        let economy = try SyntheticEconomy(goods: 8, resources: 1, workersCouncils: 3000, consumersCouncils: 4, density: 0.4,
+                                           constantReturnsShare: 0.2, cesShare: 0.5, seed: 2).generate()
+        let plan = try ParticipatoryPlanner(settings: PlanningSettings(maxRounds: 3)).plan(economy)
+        struct Recorder: TextOutputStream {
+            var pieces: [String] = []
+            mutating func write(_ string: String) { pieces.append(string) }
+        }
+        var recorder = Recorder()
+        plan.writeJSON(for: economy, to: &recorder)
+        #expect(recorder.pieces.count > 1)
+        #expect(recorder.pieces.joined() == plan.jsonDocument(for: economy).serialized(pretty: true))
+    }
+}
