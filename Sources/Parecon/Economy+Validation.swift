@@ -66,28 +66,29 @@ struct EconomyValidator {
         // Locations name entries by their position in the file (the loader may have dropped
         // malformed entries before these checks).
 
-        // Ids: non-empty and unique across goods, resources and councils.
-        var firstSeen: [String: String] = [:]
-        func checkID(_ id: String, _ location: String, into validator: inout EconomyValidator) {
-            if id.isEmpty {
-                validator.report(location, "id", "must be a non-empty string")
-                return
+        // Ids: non-empty and unique across goods, resources and councils. Each id remembers
+        // where it was first seen as (list, index), its location written only for a duplicate
+        // (not one string per council).
+        let lists = ["goods", "resources", "workersCouncils", "consumersCouncils"]
+        let idLists: [(Int) -> String] = [{ goods[$0].id }, { resources[$0].id }, { workersCouncilIDs[$0] }, { consumersCouncilIDs[$0] }]
+        func location(_ list: Int, _ i: Int) -> String {
+            Self.location(lists[list], position(lists[list], i), idLists[list](i))
+        }
+        var firstSeen: [String: Int] = [:]
+        firstSeen.reserveCapacity(goods.count + resources.count + workersCouncilIDs.count + consumersCouncilIDs.count)
+        let counts = [goods.count, resources.count, workersCouncilIDs.count, consumersCouncilIDs.count]
+        for list in 0..<4 {
+            for i in 0..<counts[list] {
+                let id = idLists[list](i)
+                if id.isEmpty {
+                    report(location(list, i), "id", "must be a non-empty string")
+                } else if let earlier = firstSeen[id] {
+                    report(location(list, i), "id",
+                           "id \"\(id)\" is already used by \(location(earlier & 3, earlier >> 2)); ids must be unique across goods, resources and councils")
+                } else {
+                    firstSeen[id] = i << 2 | list
+                }
             }
-            if let earlier = firstSeen[id] {
-                validator.report(location, "id", "id \"\(id)\" is already used by \(earlier); ids must be unique across goods, resources and councils")
-            } else {
-                firstSeen[id] = location
-            }
-        }
-        for (i, good) in goods.enumerated() { checkID(good.id, Self.location("goods", position("goods", i), good.id), into: &self) }
-        for (i, resource) in resources.enumerated() {
-            checkID(resource.id, Self.location("resources", position("resources", i), resource.id), into: &self)
-        }
-        for (i, id) in workersCouncilIDs.enumerated() {
-            checkID(id, Self.location("workersCouncils", position("workersCouncils", i), id), into: &self)
-        }
-        for (i, id) in consumersCouncilIDs.enumerated() {
-            checkID(id, Self.location("consumersCouncils", position("consumersCouncils", i), id), into: &self)
         }
 
         // An empty list is only reported when nothing has been said about it yet.

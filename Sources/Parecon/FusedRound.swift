@@ -53,7 +53,7 @@ enum FusedRound {
                                             outputGood: good, outputAmount: amount,
                                             capacity: cap.baseAddress!, inverseElasticity: inverseK.baseAddress!,
                                             activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
-                                            grossValue: ws.grossValue.baseAddress!, revisionRate: ws.revisionRate.baseAddress!,
+                                            revisionRate: ws.revisionRate.baseAddress!,
                                             lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!, response: ws.response.baseAddress!,
                                             stepShrink: settings.stepShrink, revisionGrowth: settings.revisionGrowth,
                                             maxRevisionRate: settings.maxRevisionRate)
@@ -134,7 +134,7 @@ enum FusedRound {
                     let activity = x[council - row]
                     if activity == 0 { continue }
                     for e in rule.outputStart[council]..<rule.outputStart[council + 1] {
-                        gross[rule.outputGood[e]] += activity * rule.outputAmount[e]
+                        gross[Int(rule.outputGood[e])] += activity * rule.outputAmount[e]
                     }
                 }
                 row += rows

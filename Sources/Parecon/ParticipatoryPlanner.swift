@@ -30,7 +30,9 @@ public struct ParticipatoryPlanner: Sendable {
         let rounds = try PlanningRounds(economy: economy, settings: settings)
 
         var history: [RoundRecord] = []
-        history.reserveCapacity(min(settings.maxRounds, 1 << 16))
+        // Room for 1024 rounds (48 KB; it grows by doubling past that): reserving the round limit
+        // (up to 65536 records, 3 MB) was a fixed cost beside small economies' matrices.
+        history.reserveCapacity(min(settings.maxRounds, 1024))
         var status: PlanStatus
         while true {
             rounds.collectProposals()

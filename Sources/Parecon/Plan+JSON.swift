@@ -4,9 +4,32 @@ extension Plan {
     /// council id → good id → quantity), maxRelativeImbalance and seconds, plus the balances by
     /// good and resource, welfare, the numbers communicated, the board and the tolerance.
     public func jsonDocument(for economy: Economy) -> JSONValue {
-        func map(_ ids: [String], _ values: [Double]) -> JSONValue {
-            .object(JSONObject(zip(ids, values).map { .init(key: $0, value: .number($1)) }))
+        .object(JSONObject(jsonMembers(for: economy, activity: Self.map(economy.workersCouncils.ids, activity))))
+    }
+
+    /// Writes the text of `jsonDocument(for:).serialized(pretty: true)` to `out` in pieces of about
+    /// 64 KB, the activity by council straight from the plan's arrays: neither the text nor a
+    /// member per council is ever all in memory.
+    public func writeJSON<Target: TextOutputStream>(for economy: Economy, to out: inout Target) {
+        let members = jsonMembers(for: economy, activity: .null)
+        let ids = economy.workersCouncils.ids
+        JSONWriter.writing(pretty: true, to: &out) { writer in
+            writer.writeObject(count: members.count, depth: 0, key: { members[$0].key }) { writer, k, depth in
+                guard members[k].key == "activity" else { return writer.write(members[k].value, depth: depth) }
+                writer.writeObject(count: ids.count, depth: depth, key: { ids[$0] }) { writer, w, _ in
+                    writer.writeNumber(activity[w])
+                }
+            }
         }
+    }
+
+    private static func map(_ ids: [String], _ values: [Double]) -> JSONValue {
+        .object(JSONObject(zip(ids, values).map { .init(key: $0, value: .number($1)) }))
+    }
+
+    /// The document's members, with `activity` as the activity member's value.
+    private func jsonMembers(for economy: Economy, activity: JSONValue) -> [JSONObject.Member] {
+        let map = Self.map
         let goodIDs = economy.goods.map(\.id)
         let consumption = JSONValue.object(JSONObject(economy.consumersCouncils.enumerated().map { c, council in
             .init(key: council.id, value: .object(JSONObject((0..<economy.goodCount).compactMap { i in
@@ -42,7 +65,7 @@ extension Plan {
             .init(key: "welfare", value: .number(welfare)),
             .init(key: "prices", value: map(goodIDs, prices)),
             .init(key: "resourcePrices", value: map(economy.resources.map(\.id), resourcePrices)),
-            .init(key: "activity", value: map(economy.workersCouncils.ids, activity)),
+            .init(key: "activity", value: activity),
             .init(key: "consumption", value: consumption),
             .init(key: "goods", value: goods),
             .init(key: "resources", value: resources),
@@ -51,6 +74,6 @@ extension Plan {
             .init(key: "pricesPublished", value: .number(Double(pricesPublished))),
             .init(key: "proposalNumbersReceived", value: .number(Double(proposalNumbersReceived))),
         ]))))
-        return .object(JSONObject(members))
+        return members
     }
 }

@@ -22,10 +22,12 @@ struct PlanningProblem: Sendable {
     /// trend (see ``movePrices``), which is what makes the proximal revisions converge.
     let hasConstantReturns: Bool
 
-    /// Gross outputs (the `produces` entries) in compressed-row form, so that gross supply and
-    /// each council's gross value cost O(number of entries) instead of another matrix pass.
+    /// Gross outputs (the `produces` entries with positive amounts, in good order) in
+    /// compressed-row form, so that gross supply and each council's gross value cost O(number of
+    /// entries) instead of another matrix pass. The economy's own arrays (shared, not copied) when
+    /// its `produces` entries are already so, as generated and calibrated economies' are.
     let outputStart: [Int]
-    let outputGood: [Int]
+    let outputGood: [Int32]
     let outputAmount: [Double]
 
     /// Cobb–Douglas councils, aggregated: `Σ_c B_c α_ci` (their total spending on good `i`).
@@ -65,21 +67,32 @@ struct PlanningProblem: Sendable {
         consumersCouncilCount = economy.consumersCouncilCount
 
         // V and Bm are the economy's own (shared, not copied); the gross outputs are its
-        // `produces` entries with positive amounts, in good order.
-        var start = [0], good: [Int] = [], amount: [Double] = []
-        good.reserveCapacity(workers.producesGood.count)
-        amount.reserveCapacity(workers.producesGood.count)
+        // `produces` entries with positive amounts, in good order: its own arrays when they are
+        // all positive and in order already.
+        let producesInOrder = (0..<workers.count).allSatisfy { w in
+            let row = workers.producesStart[w]..<workers.producesStart[w + 1]
+            return row.allSatisfy { e in workers.producesAmount[e] > 0 && (e == row.lowerBound || workers.producesGood[e - 1] < workers.producesGood[e]) }
+        }
+        var start: [Int] = [], good: [Int32] = [], amount: [Double] = []
+        if !producesInOrder {
+            start = [0]
+            start.reserveCapacity(workers.count + 1)
+            good.reserveCapacity(workers.producesGood.count)
+            amount.reserveCapacity(workers.producesGood.count)
+        }
         var numbers = 0
         var responses = workers.count
         workers.netOutput.elements.withUnsafeBufferPointer { v in
             for w in 0..<workers.count {
                 let row = workers.producesStart[w]..<workers.producesStart[w + 1]
-                let produces = row.count == 1 ? Array(row) : row.sorted { workers.producesGood[$0] < workers.producesGood[$1] }
-                for e in produces where workers.producesAmount[e] > 0 {
-                    good.append(Int(workers.producesGood[e]))
-                    amount.append(workers.producesAmount[e])
+                if !producesInOrder {
+                    let produces = row.count == 1 ? Array(row) : row.sorted { workers.producesGood[$0] < workers.producesGood[$1] }
+                    for e in produces where workers.producesAmount[e] > 0 {
+                        good.append(workers.producesGood[e])
+                        amount.append(workers.producesAmount[e])
+                    }
+                    start.append(good.count)
                 }
-                start.append(good.count)
                 // Distinct ids among outputs and inputs: the outputs, the inputs of goods not
                 // produced (negative net output), resources used, and kept inputs not produced.
                 var inputs = 0
@@ -96,12 +109,12 @@ struct PlanningProblem: Sendable {
         resourceUse = workers.resourceUse
         available = economy.resources.map(\.available)
         capacity = workers.capacity
-        inverseElasticity = workers.elasticity.map { $0.map { 1 / $0 } ?? 0 }
-        constantReturns = workers.elasticity.map { $0 == nil }
+        inverseElasticity = workers.elasticity.map { 1 / $0 }  // 0 for constant returns (k = +∞)
+        constantReturns = workers.elasticity.map { $0 == .infinity }
         hasConstantReturns = constantReturns.contains(true)
-        outputStart = start
-        outputGood = good
-        outputAmount = amount
+        outputStart = producesInOrder ? workers.producesStart : start
+        outputGood = producesInOrder ? workers.producesGood : good
+        outputAmount = producesInOrder ? workers.producesAmount : amount
 
         var spending = [Double](repeating: 0, count: n)
         var constant = 0.0

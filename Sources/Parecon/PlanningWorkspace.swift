@@ -10,8 +10,6 @@ final class PlanningWorkspace {
     let resourcePrices: UnsafeMutableBufferPointer<Double>
     /// Unit surplus `π = V p − Bm q` of each workers' council.
     let surplus: UnsafeMutableBufferPointer<Double>
-    /// Gross value `produces_w · p` of one unit of each council's activity.
-    let grossValue: UnsafeMutableBufferPointer<Double>
     /// Proposed activity levels, this round's and the last.
     let activity: UnsafeMutableBufferPointer<Double>
     let previousActivity: UnsafeMutableBufferPointer<Double>
@@ -65,7 +63,6 @@ final class PlanningWorkspace {
         prices = buffer(n)
         resourcePrices = buffer(m)
         surplus = buffer(w)
-        grossValue = buffer(w)
         activity = buffer(w)
         previousActivity = buffer(w)
         revisionRate = buffer(w)
@@ -93,7 +90,7 @@ final class PlanningWorkspace {
 
     deinit {
         startedHelper?.stop()
-        for b in [prices, resourcePrices, surplus, grossValue, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
+        for b in [prices, resourcePrices, surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum, partialSums] + cesDenominators + cesShares {
             b.deallocate()

@@ -46,18 +46,16 @@ extension PlanningProblem {
 /// sign — it overshot — and lets it grow (`revisionGrowth`, up to `maxRevisionRate`) while its
 /// surplus keeps its sign and its revision stays inside its range.
 ///
-/// It also records the council's local response `∂x/∂π` (for the second-order board) and its
-/// gross value `produces · p`.
+/// It also records the council's local response `∂x/∂π` (for the second-order board).
 struct WorkersCouncilRule: @unchecked Sendable {
     let prices: UnsafePointer<Double>
     let outputStart: UnsafePointer<Int>
-    let outputGood: UnsafeBufferPointer<Int>
+    let outputGood: UnsafeBufferPointer<Int32>
     let outputAmount: UnsafeBufferPointer<Double>
     let capacity: UnsafePointer<Double>
     let inverseElasticity: UnsafePointer<Double>
     let activity: UnsafeMutablePointer<Double>
     let previousActivity: UnsafePointer<Double>
-    let grossValue: UnsafeMutablePointer<Double>
     let revisionRate: UnsafeMutablePointer<Double>
     let lastRelativeSurplus: UnsafeMutablePointer<Double>
     let response: UnsafeMutablePointer<Double>
@@ -73,11 +71,9 @@ struct WorkersCouncilRule: @unchecked Sendable {
         if inverseK > 0 {
             x = surplus / inverseK
             slope = 1 / inverseK
-            grossValue[council] = 0
         } else {
             var value = 0.0
-            for e in outputStart[council]..<outputStart[council + 1] { value += outputAmount[e] * prices[outputGood[e]] }
-            grossValue[council] = value
+            for e in outputStart[council]..<outputStart[council + 1] { value += outputAmount[e] * prices[Int(outputGood[e])] }
             if value > 0 {
                 let relative = surplus / value
                 var eta = revisionRate[council]

@@ -14,7 +14,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let resources: [PrimaryResource]
     let id: [String]
     let capacity: [Double]
-    let elasticity: [Double?]
+    /// `k_w`, with `+∞` for constant returns (`nil` in ``WorkersCouncil``; a valid economy's
+    /// elasticities are finite), as the compact file stores it: 8 bytes a council, not 16.
+    let elasticity: [Double]
     /// `V`: W × n.
     let netOutput: Matrix
     /// `Bm`: W × m.
@@ -36,7 +38,12 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     /// the councils.
     public var ids: [String] { id }
     public var capacities: [Double] { capacity }
-    public var elasticities: [Double?] { elasticity }
+    public var elasticities: [Double?] { elasticity.map(Self.optional) }
+
+    /// Council `w`'s elasticity (`nil`: constant returns).
+    public func elasticity(_ w: Int) -> Double? { Self.optional(elasticity[w]) }
+
+    static func optional(_ elasticity: Double) -> Double? { elasticity == .infinity ? nil : elasticity }
 
     /// Council `w`'s `produces` entries, in the order given (without building its `uses`).
     public func produces(_ w: Int) -> [Quantity] {
@@ -68,7 +75,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         return WorkersCouncil(
             id: id[w], produces: produces(w),
             uses: usesColumns(w).map { Quantity($0.column < n ? goods[$0.column].id : resources[$0.column - n].id, $0.amount) },
-            capacity: capacity[w], elasticity: elasticity[w])
+            capacity: capacity[w], elasticity: elasticity(w))
     }
 
     /// The same councils (each compared as ``WorkersCouncil`` does), in the same order.
@@ -115,7 +122,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         let councilCount: Int
         fileprivate var ids: [String] = []
         fileprivate var capacity: [Double] = []
-        fileprivate var elasticity: [Double?] = []
+        fileprivate var elasticity: [Double] = []
+        /// Councils whose rows have been appended.
+        private(set) var count = 0
         fileprivate var netOutput: [Double]
         fileprivate var resourceUse: [Double]
         fileprivate var producesStart = [0]
@@ -141,18 +150,46 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             keptUsesStart.reserveCapacity(councilCount + 1)
         }
 
-        var count: Int { ids.count }
+        /// A builder whose councils' ids, capacities and elasticities (`+∞`: constant returns) are
+        /// given at once and kept without a copy (the compact reader has them as arrays);
+        /// ``appendRows(produces:uses:)`` then appends each council's entries, `producesEntries` of
+        /// them in all (reserved up front).
+        init(goods: [Good], resources: [PrimaryResource], ids: [String], capacity: [Double], elasticity: [Double],
+             producesEntries: Int = 0) {
+            precondition(capacity.count == ids.count && elasticity.count == ids.count, "one capacity and one elasticity per council")
+            self.goods = goods
+            self.resources = resources
+            councilCount = ids.count
+            netOutput = [Double](repeating: 0, count: councilCount * goods.count)
+            resourceUse = [Double](repeating: 0, count: councilCount * resources.count)
+            producedMark = [Bool](repeating: false, count: goods.count)
+            self.ids = ids
+            self.capacity = capacity
+            self.elasticity = elasticity
+            producesStart.reserveCapacity(councilCount + 1)
+            keptUsesStart.reserveCapacity(councilCount + 1)
+            producesGood.reserveCapacity(producesEntries)
+            producesAmount.reserveCapacity(producesEntries)
+        }
 
         /// Appends the next council. `produces` names goods (`0..<n`; other columns, which only an
         /// invalid economy has, are skipped), `uses` goods or resources (`n..<n+m`).
         mutating func append<P: Sequence<(Int, Double)>, U: Sequence<(Int, Double)>>(
             id: String, capacity: Double, elasticity: Double?, produces: P, uses: U
         ) {
-            precondition(ids.count < councilCount, "more workers' councils than announced")
-            let n = goods.count, m = resources.count, w = ids.count
+            precondition(ids.count == count && count < councilCount, "more workers' councils than announced")
             ids.append(id)
             self.capacity.append(capacity)
-            self.elasticity.append(elasticity)
+            self.elasticity.append(elasticity ?? .infinity)
+            appendRows(produces: produces, uses: uses)
+        }
+
+        /// Appends the next council's entries, for a builder given the councils' ids, capacities and
+        /// elasticities at its start.
+        mutating func appendRows<P: Sequence<(Int, Double)>, U: Sequence<(Int, Double)>>(produces: P, uses: U) {
+            precondition(count < ids.count, "more rows than workers' councils")
+            let n = goods.count, m = resources.count, w = count
+            count += 1
             let first = producesGood.count
             for (i, amount) in produces where i < n {
                 netOutput[w * n + i] += amount
@@ -183,7 +220,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         /// `resources` replaces the resources given at the start (same ids, in the same order), for
         /// a generator that sets their availability after the councils.
         consuming func finish(resources: [PrimaryResource]? = nil) -> WorkersCouncils {
-            precondition(ids.count == councilCount, "\(ids.count) of \(councilCount) workers' councils appended")
+            precondition(ids.count == councilCount && count == councilCount, "\(count) of \(councilCount) workers' councils appended")
             if let resources {
                 precondition(resources.map(\.id) == self.resources.map(\.id), "the resources must keep their ids and order")
                 self.resources = resources

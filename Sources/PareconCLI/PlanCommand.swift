@@ -105,7 +105,11 @@ struct PlanCommand: ParsableCommand {
         var out = StandardOutput()
         switch format {
         case .text: plan.writeReport(for: economy, to: &out)
-        case .json: out.write(plan.jsonDocument(for: economy).serialized(pretty: true) + "\n")
+        case .json:
+            // Written in pieces as it is made: the whole text of a plan with 10^6 councils would
+            // weigh a few tens of MB, and a copy or two of it more.
+            plan.writeJSON(for: economy, to: &out)
+            out.write("\n")
         }
         if !plan.status.isConverged { throw PlanNotConverged() }
     }

@@ -460,3 +460,29 @@ private let sample: JSONValue = [
 
 // MARK: - Random numbers for tests
 
+
+/// A document written in pieces as it is made is the text `serialized` returns.
+@Suite struct JSONStreamingTests {
+    @Test(arguments: [true, false])
+    func writingInPiecesGivesTheSerializedText(_ pretty: Bool) {
+        // About 300 KB of text: several 64 KB pieces, with nested objects, escapes and non-ASCII.
+        let activity = JSONObject((0..<6000).map { JSONObject.Member(key: "council \"\($0)\"\t/é", value: .number(Double($0) / 7)) })
+        let document = JSONValue.object(JSONObject([
+            .init(key: "format", value: .string("parecon-plan/1")),
+            .init(key: "activity", value: .object(activity)),
+            .init(key: "list", value: .array((0..<3000).map { .array([.number(Double($0)), .null, .bool($0 % 2 == 0), .string("日本\n")]) })),
+            .init(key: "empty", value: .object(JSONObject([]))),
+        ]))
+        var pieces: [String] = []
+        struct Recorder: TextOutputStream {
+            var pieces: [String] = []
+            mutating func write(_ string: String) { pieces.append(string) }
+        }
+        var recorder = Recorder()
+        document.write(pretty: pretty, to: &recorder)
+        pieces = recorder.pieces
+        #expect(pieces.count > 3)
+        #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= 1 << 16 })
+        #expect(pieces.joined() == document.serialized(pretty: pretty))
+    }
+}

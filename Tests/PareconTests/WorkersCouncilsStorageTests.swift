@@ -79,12 +79,65 @@ import PareconLinearAlgebra
             for i in 0..<n { #expect(problem.netOutput[w, i] == v[w][i]) }
             for r in 0..<m { #expect(problem.resourceUse[w, r] == b[w][r]) }
             let row = problem.outputStart[w]..<problem.outputStart[w + 1]
-            #expect(row.map { problem.outputGood[$0] } == outputs[w].map(\.0))
+            #expect(row.map { Int(problem.outputGood[$0]) } == outputs[w].map(\.0))
             #expect(row.map { problem.outputAmount[$0] } == outputs[w].map(\.1))
         }
         #expect(problem.proposalNumbers - economy.consumersCouncils.count * 3 == numbers)
         #expect(problem.capacity == councils.map(\.capacity))
         #expect(problem.constantReturns == councils.map(\.hasConstantReturns))
+    }
+
+    /// Elasticities are stored as 8-byte numbers, `+∞` for constant returns, and come back as
+    /// given; the problem's `1 / k_w` is the naive one (0 for constant returns).
+    @Test func elasticitiesAreStoredWithInfinityForConstantReturns() throws {
+        let (economy, councils) = try Self.awkwardEconomy()
+        let workers = economy.workersCouncils
+        #expect(workers.elasticity == [2, .infinity, 0.5, .infinity])
+        #expect(workers.elasticities == councils.map(\.elasticity))
+        #expect(councils.indices.map { workers.elasticity($0) } == councils.map(\.elasticity))
+        let problem = PlanningProblem(economy)
+        #expect(problem.inverseElasticity == councils.map { $0.elasticity.map { 1 / $0 } ?? 0 })
+        #expect(problem.constantReturns == [false, true, false, true])
+    }
+
+    /// A builder given the ids, capacities and elasticities at its start (as the compact reader
+    /// does), then each council's entries, stores what appending council by council stores.
+    @Test func aBuilderGivenTheScalarsFirstStoresTheSameCouncils() throws {
+        let (economy, councils) = try Self.awkwardEconomy()
+        var builder = WorkersCouncils.Builder(
+            goods: economy.goods, resources: economy.resources, ids: councils.map(\.id), capacity: councils.map(\.capacity),
+            elasticity: councils.map { $0.elasticity ?? .infinity }, producesEntries: 5)
+        let n = economy.goodCount
+        for council in councils {
+            builder.appendRows(produces: council.produces.map { (economy.goodIndex[$0.id]!, $0.amount) },
+                               uses: council.uses.map { (economy.goodIndex[$0.id] ?? (n + economy.resourceIndex[$0.id]!), $0.amount) })
+        }
+        #expect(builder.count == councils.count)
+        let stored = builder.finish()
+        #expect(stored == economy.workersCouncils)
+        #expect(Array(stored) == councils)
+        #expect(stored.netOutput == economy.workersCouncils.netOutput && stored.resourceUse == economy.workersCouncils.resourceUse)
+    }
+
+    /// When every council's `produces` are positive and in good order, the problem's gross outputs
+    /// are the economy's own arrays (no copy), and still the ones a naive loop gives.
+    @Test func gatheredOutputsShareTheEconomysArrays() throws {
+        let economy = try SyntheticEconomy(goods: 9, resources: 1, workersCouncils: 50, consumersCouncils: 3, density: 0.4,
+                                           constantReturnsShare: 0.2, seed: 11).generate()
+        let councils = Array(economy.workersCouncils)
+        #expect(councils.allSatisfy { council in
+            let goods = council.produces.map { economy.goodIndex[$0.id]! }
+            return goods == goods.sorted() && council.produces.allSatisfy { $0.amount > 0 }
+        })
+        let problem = PlanningProblem(economy)
+        let workers = economy.workersCouncils
+        #expect(problem.outputAmount.withUnsafeBufferPointer { $0.baseAddress } == workers.producesAmount.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(problem.outputGood.withUnsafeBufferPointer { $0.baseAddress } == workers.producesGood.withUnsafeBufferPointer { $0.baseAddress })
+        for (w, council) in councils.enumerated() {
+            let row = problem.outputStart[w]..<problem.outputStart[w + 1]
+            #expect(row.map { Int(problem.outputGood[$0]) } == council.produces.map { economy.goodIndex[$0.id]! })
+            #expect(row.map { problem.outputAmount[$0] } == council.produces.map(\.amount))
+        }
     }
 
     /// The problem shares the economy's V (copy-on-write): no second allocation.
@@ -99,7 +152,7 @@ import PareconLinearAlgebra
     /// A compact file loaded from disk (mapped, councils streamed into the storage) is the same
     /// economy as its JSON form loaded from disk; on an economy large enough that the reader hands
     /// pages back while reading.
-    @Test(arguments: [(40, 0.4), (1200, 0.9)])
+    @Test(arguments: [(40, 0.4), (1200, 0.9), (2600, 0.2)])
     func streamedCompactLoadEqualsJSONLoad(_ councils: Int, _ density: Double) throws {
         let economy = try SyntheticEconomy(goods: 30, resources: 2, workersCouncils: councils, consumersCouncils: 5, density: density,
                                            constantReturnsShare: 0.5, cesShare: 0.5, seed: 3).generate()

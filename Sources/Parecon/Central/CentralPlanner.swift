@@ -325,8 +325,8 @@ struct PlanEvaluation {
         for j in 0..<w {
             var value = 0.0
             for e in problem.outputStart[j]..<problem.outputStart[j + 1] {
-                gross[problem.outputGood[e]] += x[j] * problem.outputAmount[e]
-                value += problem.outputAmount[e] * p[problem.outputGood[e]]
+                gross[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
+                value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
             }
             let cap = problem.capacity[j]
             let violation: Double

@@ -169,8 +169,8 @@ final class InteriorPointMethod {
         for j in 0..<w {
             var value = 0.0
             for e in problem.outputStart[j]..<problem.outputStart[j + 1] {
-                grossSupply[problem.outputGood[e]] += x[j] * problem.outputAmount[e]
-                value += problem.outputAmount[e] * p[problem.outputGood[e]]
+                grossSupply[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
+                value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
             }
             // Value of the council's outputs and inputs, but not less than a millionth of what
             // its outputs would be worth at the average price (a council making only free goods).

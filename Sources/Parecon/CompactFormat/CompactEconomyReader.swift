@@ -27,22 +27,20 @@ struct CompactEconomyReader {
     /// Whether the buffer is a read-only file mapping whose pages may be handed back to the
     /// system once read (so that the file's bytes are never all resident beside the economy).
     private let releasesPages: Bool
-    private var releasedUpTo: [Int: Int] = [:]
 
     init(_ buffer: UnsafeRawBufferPointer, releasesPages: Bool = false) {
         self.buffer = buffer
         self.releasesPages = releasesPages
     }
 
-    /// Hands back the whole pages of the section starting at `section` up to byte `end`.
-    private mutating func release(section: Int, upTo end: Int) {
-        guard releasesPages, let base = buffer.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let from = max(releasedUpTo[section] ?? section, section)
-        let low = (from + page - 1) / page * page, high = end / page * page
-        guard high - low >= 16 * page else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + low), high - low, MADV_DONTNEED)
-        releasedUpTo[section] = high
+    /// Hands every page of the mapping back to the system (`MADV_DONTNEED`): what has been read is
+    /// copied into the economy, and a page still to be read comes back from the page cache on its
+    /// next access. Called every 1024 councils, so that only a window of the file is resident
+    /// (the row starts, capacities and strings are read once up front and again as the councils
+    /// go by, so releasing by section would leave them resident).
+    private func releaseRead() {
+        guard releasesPages, let base = buffer.baseAddress, buffer.count > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), buffer.count, MADV_DONTNEED)
     }
 
     private func fail(_ location: String = "", _ field: String = "", _ message: String) -> CompactLayoutError {
@@ -82,14 +80,14 @@ struct CompactEconomyReader {
         rows: Int, count: Int, columns: Int, list: String, field: String, ids: (Int) -> String
     ) throws(CompactLayoutError) -> CompressedRows {
         let rowsRead = try compressedRowStarts(rows: rows, count: count, list: list, field: field, ids: ids)
-        let start = rowsRead.start, indexSection = rowsRead.indexSection
+        let indexSection = rowsRead.indexSection
         var row = 0
         for e in 0..<count {
-            while start[row + 1] <= e { row += 1 }
+            while start(rowsRead, row + 1) <= e { row += 1 }
             let i = Int(u32(at: indexSection + 4 * e))
             if i >= columns {
                 throw fail(EconomyValidator.location(list, row, ids(row)), field,
-                           "entry \(e - start[row]) names good or resource number \(i), but the file has \(columns) goods and resources")
+                           "entry \(e - start(rowsRead, row)) names good or resource number \(i), but the file has \(columns) goods and resources")
             }
         }
         return rowsRead
@@ -102,7 +100,6 @@ struct CompactEconomyReader {
         let startSection = section(rows + 1, 8)
         let indexSection = section(count, 4)
         let amountSection = section(count, 8)
-        var start = [Int](repeating: 0, count: rows + 1)
         var previous: UInt64 = 0
         for r in 0...rows {
             let value = u64(at: startSection + 8 * r)
@@ -111,22 +108,27 @@ struct CompactEconomyReader {
             if value < previous { throw fail(location, field, "row starts must not decrease (\(value) after \(previous))") }
             if value > UInt64(count) { throw fail(location, field, "the row starts at entry \(value), past the \(count) entries of the section") }
             if r == rows && value != UInt64(count) { throw fail(list, field, "the last row ends at entry \(value), but the section has \(count) entries") }
-            start[r] = Int(value)
             previous = value
         }
-        return CompressedRows(start: start, indexSection: indexSection, amountSection: amountSection)
+        return CompressedRows(startSection: startSection, indexSection: indexSection, amountSection: amountSection)
     }
 
-    /// Where a checked compressed-row section is: its row starts and the positions of its arrays.
+    /// Where a checked compressed-row section's arrays are in the file (the row starts are read
+    /// from the file when needed, not copied).
     private struct CompressedRows {
-        var start: [Int]
+        var startSection: Int
         var indexSection: Int
         var amountSection: Int
     }
 
+    /// The first entry of row `r` of a checked section (`r` up to the number of rows).
+    private func start(_ rows: CompressedRows, _ r: Int) -> Int {
+        Int(u64(at: rows.startSection + 8 * r))
+    }
+
     /// Row `k` of a checked section as quantities, straight from the file's bytes.
     private func quantities(_ rows: CompressedRows, _ k: Int, _ ids: [String]) -> [Quantity] {
-        (rows.start[k]..<rows.start[k + 1]).map {
+        (start(rows, k)..<start(rows, k + 1)).map {
             Quantity(ids[Int(u32(at: rows.indexSection + 4 * $0))], f64(at: rows.amountSection + 8 * $0))
         }
     }
@@ -165,11 +167,13 @@ struct CompactEconomyReader {
         }
         offset = headerSize
 
-        // Strings.
+        // Strings, each straight into its own list (no list of all strings beside them).
         let offsetSection = section(stringCount + 1, 8)
         let blob = section(s, 1)
-        var strings: [String] = []
-        strings.reserveCapacity(stringCount)
+        var name = "", goodIDs: [String] = [], goodUnits: [String] = [], resourceIDs: [String] = [], resourceUnits: [String] = []
+        var workerIDs: [String] = [], consumerIDs: [String] = []
+        workerIDs.reserveCapacity(w)
+        consumerIDs.reserveCapacity(c)
         var previous = 0
         for k in 0..<stringCount {
             let end = u64(at: offsetSection + 8 * (k + 1))
@@ -180,15 +184,20 @@ struct CompactEconomyReader {
             guard let string = String(validating: bytes, as: UTF8.self) else {
                 throw fail("", "strings", "string \(k) is not valid UTF-8")
             }
-            strings.append(string)
+            // The order of the file: name, good ids, good units, resource ids, resource units,
+            // workers' council ids, consumers' council ids.
+            switch k {
+            case 0: name = string
+            case ..<(1 + n): goodIDs.append(string)
+            case ..<(1 + 2 * n): goodUnits.append(string)
+            case ..<(1 + 2 * n + m): resourceIDs.append(string)
+            case ..<(1 + 2 * n + 2 * m): resourceUnits.append(string)
+            case ..<(1 + 2 * n + 2 * m + w): workerIDs.append(string)
+            default: consumerIDs.append(string)
+            }
             previous = Int(end)
         }
-        let goodIDs = Array(strings[1..<(1 + n)])
-        let goodUnits = Array(strings[(1 + n)..<(1 + 2 * n)])
-        let resourceIDs = Array(strings[(1 + 2 * n)..<(1 + 2 * n + m)])
-        let resourceUnits = Array(strings[(1 + 2 * n + m)..<(1 + 2 * n + 2 * m)])
-        let workerIDs = Array(strings[(1 + 2 * n + 2 * m)..<(1 + 2 * n + 2 * m + w)])
-        let consumerIDs = Array(strings[(1 + 2 * n + 2 * m + w)...])
+        releaseRead()
         let columnIDs = goodIDs + resourceIDs
 
         let unitSection = section(n + m, 1)
@@ -203,7 +212,7 @@ struct CompactEconomyReader {
         }
 
         var parts = Parts()
-        parts.name = strings[0]
+        parts.name = name
         parts.goods = (0..<n).map { Good(id: goodIDs[$0], unit: hasUnit[$0] ? goodUnits[$0] : nil) }
         let available = doubles(m)
         parts.resources = (0..<m).map { PrimaryResource(id: resourceIDs[$0], unit: hasUnit[n + $0] ? resourceUnits[$0] : nil, available: available[$0]) }
@@ -212,10 +221,12 @@ struct CompactEconomyReader {
         validator.validateHead(goods: parts.goods, resources: parts.resources, workersCouncilIDs: workerIDs,
                                consumersCouncilIDs: consumerIDs)
         let capacity = doubles(w)
-        let elasticity = doubles(w).map { $0 == .infinity ? nil : $0 }
+        let elasticity = doubles(w)  // +∞: constant returns, as the economy stores it
         let produces = try compressedRows(rows: w, count: p, columns: n + m, list: "workersCouncils", field: "produces") { workerIDs[$0] }
         let uses = try compressedRowStarts(rows: w, count: u, list: "workersCouncils", field: "uses") { workerIDs[$0] }
-        var builder = WorkersCouncils.Builder(goods: parts.goods, resources: parts.resources, councilCount: w)
+        releaseRead()
+        var builder = WorkersCouncils.Builder(goods: parts.goods, resources: parts.resources, ids: workerIDs, capacity: capacity,
+                                              elasticity: elasticity, producesEntries: p)
         var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
         var markedProduced = [Bool](repeating: false, count: n)
         let bytes = buffer
@@ -225,19 +236,20 @@ struct CompactEconomyReader {
              Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: amountSection + 8 * e, as: UInt64.self))))
         }
         for k in 0..<w {
-            let producesRow = produces.start[k]..<produces.start[k + 1], usesRow = uses.start[k]..<uses.start[k + 1]
+            let producesRow = start(produces, k)..<start(produces, k + 1), usesRow = start(uses, k)..<start(uses, k + 1)
             for e in usesRow {
                 let i = Int(u32(at: uses.indexSection + 4 * e))
                 if i >= n + m {
                     throw fail(EconomyValidator.location("workersCouncils", k, workerIDs[k]), "uses",
-                               "entry \(e - uses.start[k]) names good or resource number \(i), but the file has \(n + m) goods and resources")
+                               "entry \(e - usesRow.lowerBound) names good or resource number \(i), but the file has \(n + m) goods and resources")
                 }
             }
             let produced = producesRow.lazy.map { (entry(produces.indexSection, produces.amountSection, $0)) }
             let used = usesRow.lazy.map { (entry(uses.indexSection, uses.amountSection, $0)) }
             // The validator's checks by index; only a council that fails one of them is checked
             // again as a list, for the validator's own messages.
-            var fine = capacity[k].isFinite && capacity[k] > 0 && (elasticity[k].map { $0.isFinite && $0 > 0 } ?? true)
+            let k_w = WorkersCouncils.optional(elasticity[k])
+            var fine = capacity[k].isFinite && capacity[k] > 0 && (k_w.map { $0.isFinite && $0 > 0 } ?? true)
                 && produced.contains { $0.1 > 0 }
             for (i, amount) in produced where i >= n || !amount.isFinite || amount < 0 || seenInProduces[i] == k {
                 fine = false
@@ -254,13 +266,10 @@ struct CompactEconomyReader {
                 validator.validate(WorkersCouncil(
                     id: workerIDs[k], produces: quantities(produces, k, columnIDs),
                     uses: usesRow.map { Quantity(columnIDs[Int(u32(at: uses.indexSection + 4 * $0))], f64(at: uses.amountSection + 8 * $0)) },
-                    capacity: capacity[k], elasticity: elasticity[k]), at: k)
+                    capacity: capacity[k], elasticity: k_w), at: k)
             }
-            builder.append(id: workerIDs[k], capacity: capacity[k], elasticity: elasticity[k], produces: produced, uses: used)
-            if k % 1024 == 1023 {
-                release(section: uses.indexSection, upTo: uses.indexSection + 4 * usesRow.upperBound)
-                release(section: uses.amountSection, upTo: uses.amountSection + 8 * usesRow.upperBound)
-            }
+            builder.appendRows(produces: produced, uses: used)
+            if k % 1024 == 1023 { releaseRead() }
         }
         parts.workersCouncils = builder.finish()
 

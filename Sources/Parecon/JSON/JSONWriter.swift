@@ -23,15 +23,47 @@ extension JSONValue {
         writer.write(self, depth: 0)
         return String(decoding: writer.output, as: UTF8.self)
     }
+
+    /// Writes the text that ``serialized(pretty:)`` returns to `out`, in pieces of about 64 KB
+    /// (each ending between two elements or members), so that the text of a large document (a
+    /// plan's activity by council) is never all in memory.
+    public func write<Target: TextOutputStream>(pretty: Bool = true, to out: inout Target) {
+        JSONWriter.writing(pretty: pretty, to: &out) { $0.write(self, depth: 0) }
+    }
 }
 
 /// Writes JSON text into a byte buffer.
 struct JSONWriter {
     let pretty: Bool
     var output: [UInt8] = []
+    /// Where full pieces of `output` go, when the text is written out as it is made.
+    let sink: (([UInt8]) -> Void)?
 
-    init(pretty: Bool) {
+    init(pretty: Bool, sink: (([UInt8]) -> Void)? = nil) {
         self.pretty = pretty
+        self.sink = sink
+    }
+
+    /// Runs `body` with a writer whose text goes to `out` in pieces of about 64 KB.
+    static func writing<Target: TextOutputStream>(pretty: Bool, to out: inout Target, _ body: (inout JSONWriter) -> Void) {
+        withoutActuallyEscaping({ (bytes: [UInt8]) in out.write(String(decoding: bytes, as: UTF8.self)) }) { sink in
+            var writer = JSONWriter(pretty: pretty, sink: sink)
+            body(&writer)
+            writer.flush()
+        }
+    }
+
+    /// Hands `output` to the sink once it holds 64 KB (between two elements or members).
+    @inline(__always)
+    mutating func flushIfFull() {
+        if output.count >= 1 << 16 { flush() }
+    }
+
+    /// Hands whatever `output` holds to the sink, if there is one.
+    mutating func flush() {
+        guard let sink, !output.isEmpty else { return }
+        sink(output)
+        output.removeAll(keepingCapacity: true)
     }
 
     mutating func write(_ value: JSONValue, depth: Int) {
@@ -54,26 +86,36 @@ struct JSONWriter {
                 if position > 0 { output.append(0x2C) }  // ,
                 newline(depth: depth + 1)
                 write(element, depth: depth + 1)
+                flushIfFull()
             }
             newline(depth: depth)
             output.append(0x5D)  // ]
         case .object(let object):
-            if object.members.isEmpty {
-                append("{}")
-                return
+            writeObject(count: object.members.count, depth: depth, key: { object.members[$0].key }) { writer, k, depth in
+                writer.write(object.members[k].value, depth: depth)
             }
-            output.append(0x7B)  // {
-            for (position, member) in object.members.enumerated() {
-                if position > 0 { output.append(0x2C) }  // ,
-                newline(depth: depth + 1)
-                writeString(member.key)
-                output.append(0x3A)  // :
-                if pretty { output.append(0x20) }
-                write(member.value, depth: depth + 1)
-            }
-            newline(depth: depth)
-            output.append(0x7D)  // }
         }
+    }
+
+    /// Writes an object of `count` members made on demand, as `.object` is written: `key(k)` is
+    /// member `k`'s key, and `value` writes its value (given the writer, `k` and the value's depth).
+    mutating func writeObject(count: Int, depth: Int, key: (Int) -> String, value: (inout JSONWriter, Int, Int) -> Void) {
+        if count == 0 {
+            append("{}")
+            return
+        }
+        output.append(0x7B)  // {
+        for k in 0..<count {
+            if k > 0 { output.append(0x2C) }  // ,
+            newline(depth: depth + 1)
+            writeString(key(k))
+            output.append(0x3A)  // :
+            if pretty { output.append(0x20) }
+            value(&self, k, depth + 1)
+            flushIfFull()
+        }
+        newline(depth: depth)
+        output.append(0x7D)  // }
     }
 
     @inline(__always)
