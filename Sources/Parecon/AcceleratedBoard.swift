@@ -5,19 +5,23 @@ final class AndersonWorkspace {
     let size: Int
     /// How many past rounds the board mixes.
     let memory: Int
-    /// Column-major `size × memory`: the last differences of prices `ΔP_j` and of tatonnement
-    /// steps `Δf_j`, in a ring of `memory` columns.
+    /// Column-major `size × memory`: the last differences of prices `ΔP_j` and of relative steps
+    /// `Δr_j` (see ``PlanningProblem/acceleratedMovePrices(_:_:merit:settings:)``), in a ring of
+    /// `memory` columns.
     let priceDifferences: UnsafeMutableBufferPointer<Double>
     let stepDifferences: UnsafeMutableBufferPointer<Double>
-    /// The least-squares copy of `Δf` (dgels overwrites it), its right-hand side, and dgels' work.
+    /// The least-squares copy of `Δr` (dgels overwrites it), its right-hand side, and dgels' work.
     let leastSquares: UnsafeMutableBufferPointer<Double>
     let rightHandSide: UnsafeMutableBufferPointer<Double>
     let work: UnsafeMutableBufferPointer<Double>
-    /// The last round's prices and tatonnement step, and this round's.
+    /// The last round's prices and relative step, and this round's prices, tatonnement step
+    /// `f_k`, relative step `r_k` and gains (scratch, rewritten by every move).
     let lastPrices: UnsafeMutableBufferPointer<Double>
     let lastStep: UnsafeMutableBufferPointer<Double>
     let prices: UnsafeMutableBufferPointer<Double>
     let step: UnsafeMutableBufferPointer<Double>
+    let relativeStep: UnsafeMutableBufferPointer<Double>
+    let gains: UnsafeMutableBufferPointer<Double>
     /// Columns filled, the next column to overwrite, whether a last round exists.
     var filled = 0
     var next = 0
@@ -47,16 +51,26 @@ final class AndersonWorkspace {
         lastStep = buffer(size)
         prices = buffer(size)
         step = buffer(size)
+        relativeStep = buffer(size)
+        gains = buffer(size)
     }
 
     deinit {
-        for b in [priceDifferences, stepDifferences, leastSquares, rightHandSide, work, lastPrices, lastStep, prices, step] {
+        for b in [priceDifferences, stepDifferences, leastSquares, rightHandSide, work, lastPrices, lastStep, prices, step,
+                  relativeStep, gains] {
             b.deallocate()
         }
     }
 
     /// The convergence measure below which the board starts mixing.
     static let mixingThreshold = 0.5
+    /// While the board mixes, tatonnement's steps grow to at most this (or `maxPriceStep`, if
+    /// smaller). The adaptation then sees the results of mixed steps, not of its own, and a
+    /// price whose excess demand keeps its sign grows its step round after round; at the
+    /// default 16 the plain step that follows a restart threw the plan far off (measured on a
+    /// calibrated BEA-summary economy: imbalance 0.004 to 0.43 in two rounds). 4 was the best
+    /// of 1, 2, 3, 4, 6, 8 and 16 on the four calibrated BEA economies (docs/model.md §3.2).
+    static let mixingMaxPriceStep = 4.0
 
     /// Forgets the mixing history (after a bad round).
     func restart() {
@@ -74,20 +88,35 @@ extension PlanningProblem {
     /// The accelerated board: Anderson mixing of the last few tatonnement rounds (DESIGN §5).
     /// Same information as tatonnement — prices out, proposals back.
     ///
-    /// With `f(P) = G(P) − P` the tatonnement step at prices `P`, it keeps the last `m`
-    /// differences `ΔP_j` and `Δf_j`, solves the small least-squares problem
+    /// Each round it first takes tatonnement's step `f_k = G(P_k) − P_k` (with tatonnement's own
+    /// step adaptation, see ``movePrices(_:settings:gains:)``), whose gain per price
+    /// `g_k = λ_k max(P_k, ε p̄)` turns relative excess demand into a price change. It keeps the
+    /// step in those units, `r_k = f_k / g_k` — the relative excess demand that the step acted on,
+    /// zero where a bound holds a price (a free good at zero) — and the last `m` differences
+    /// `ΔP_j` and `Δr_j`, which are secant pairs of excess demand whatever the steps were. It
+    /// solves the small least-squares problem, in the convergence measure's own units,
     ///
-    ///     γ = argmin ‖ f_k − ΔF γ ‖                       (LAPACK dgels, N × m)
+    ///     γ = argmin ‖ r_k − ΔR γ ‖                       (LAPACK dgels, N × m)
     ///
-    /// and publishes `P_{k+1} = P_k + f_k − (ΔP + ΔF) γ`, bounded like every board's prices.
+    /// and publishes `P_{k+1} = P_k + g_k ∘ (r_k − ΔR γ) − ΔP γ`, bounded like every board's
+    /// prices: a multisecant (Anderson type II) step, with tatonnement's adaptive step on what the
+    /// secants do not cover. Two things matter on calibrated BEA economies (docs/model.md §3.2): the
+    /// steps keep adapting while the board mixes (with steps frozen at their values when mixing
+    /// began, the goods whose excess demand kept its sign crept at their small frozen steps, and
+    /// five secants could not make up for it: thousands of rounds), and γ is fitted in relative
+    /// units (fitted on `f`, the goods with small steps hardly count).
+    ///
     /// It mixes only once the imbalance is below 0.5 (further out, steps are clipped and the map
-    /// is not smooth), and a mixed step moves a price by at most half of itself.
+    /// is not smooth), while it mixes tatonnement's steps grow to at most `mixingMaxPriceStep`
+    /// (4), a mixed step moves a price by at most half of itself (or its plain step, if
+    /// larger), and it never mixes when some workers' council has constant returns: then the
+    /// proposals depend on the councils' last proposals as well as on the prices (DESIGN §4), and
+    /// mixing took more rounds than tatonnement (docs/model.md §3.2).
     /// Safeguards: when the imbalance is more than twice the best since the last restart or has
-    /// not improved for `2m` rounds, or the
-    /// least-squares problem is rank deficient or its weights explode, the board forgets its
-    /// history, publishes the plain tatonnement step (counted in `restarts`) and keeps to plain
-    /// steps for a cool-down that doubles with each restart (up to `64m` rounds), so that at
-    /// worst it is tatonnement with occasional mixing.
+    /// not improved for `2m` rounds, or the least-squares problem is rank deficient or its weights
+    /// explode, the board forgets its history, publishes the plain tatonnement step (counted in
+    /// `restarts`) and keeps to plain steps for a cool-down that doubles with each restart (up to
+    /// `64m` rounds), so that at worst it is tatonnement with occasional mixing.
     func acceleratedMovePrices(_ ws: PlanningWorkspace, _ aws: AndersonWorkspace, merit: Double, settings: PlanningSettings) -> Double {
         let n = goodCount, size = n + resourceCount
         if merit < aws.bestMerit {
@@ -97,30 +126,36 @@ extension PlanningProblem {
             aws.stagnantRounds += 1
         }
         if aws.filled > 0 && (merit > 2 * aws.bestMerit || aws.stagnantRounds > 2 * aws.memory) { aws.restart() }
-        let mixing = aws.cooldown == 0 && merit < AndersonWorkspace.mixingThreshold
+        let mixing = aws.cooldown == 0 && merit < AndersonWorkspace.mixingThreshold && !hasConstantReturns
         if aws.cooldown > 0 { aws.cooldown -= 1 }
 
-        // The plain tatonnement step from P_k: G(P_k), and f_k = G(P_k) − P_k.
+        // The plain tatonnement step from P_k: G(P_k), f_k = G(P_k) − P_k, and r_k = f_k / g_k.
         for k in 0..<size { aws.prices[k] = k < n ? ws.prices[k] : ws.resourcePrices[k - n] }
-        _ = movePrices(ws, settings: settings, adaptSteps: !mixing)
-        for k in 0..<size { aws.step[k] = (k < n ? ws.prices[k] : ws.resourcePrices[k - n]) - aws.prices[k] }
+        var stepSettings = settings
+        if mixing { stepSettings.maxPriceStep = min(settings.maxPriceStep, AndersonWorkspace.mixingMaxPriceStep) }
+        _ = movePrices(ws, settings: stepSettings, gains: aws.gains)
+        for k in 0..<size {
+            let f = (k < n ? ws.prices[k] : ws.resourcePrices[k - n]) - aws.prices[k]
+            aws.step[k] = f
+            aws.relativeStep[k] = aws.gains[k] > 0 ? f / aws.gains[k] : 0
+        }
 
         if aws.hasLast && mixing {
             let column = aws.next * size
             for k in 0..<size {
                 aws.priceDifferences[column + k] = aws.prices[k] - aws.lastPrices[k]
-                aws.stepDifferences[column + k] = aws.step[k] - aws.lastStep[k]
+                aws.stepDifferences[column + k] = aws.relativeStep[k] - aws.lastStep[k]
             }
             aws.next = (aws.next + 1) % aws.memory
             aws.filled = min(aws.filled + 1, aws.memory)
         }
         for k in 0..<size {
             aws.lastPrices[k] = aws.prices[k]
-            aws.lastStep[k] = aws.step[k]
+            aws.lastStep[k] = aws.relativeStep[k]
         }
         aws.hasLast = true
 
-        // Mix: solve for γ, then P_{k+1} = G(P_k) − (ΔP + ΔF) γ. G(P_k) is in ws already.
+        // Mix: solve for γ, then P_{k+1} = G(P_k) − g_k ∘ ΔR γ − ΔP γ. G(P_k) is in ws already.
         // Far from the plan the steps are clipped (the map is not smooth there): no mixing yet.
         let columns = aws.filled
         guard columns > 0, mixing else {
@@ -128,10 +163,11 @@ extension PlanningProblem {
             return largestRelativeChange(aws, ws)
         }
         for k in 0..<(size * columns) { aws.leastSquares[k] = aws.stepDifferences[k] }
-        for k in 0..<size { aws.rightHandSide[k] = aws.step[k] }
+        for k in 0..<size { aws.rightHandSide[k] = aws.relativeStep[k] }
         // A price held at zero (a free good, a slack resource) is not mixed: its rows are left out.
         for k in 0..<size where aws.prices[k] == 0 && aws.step[k] == 0 {
             for j in 0..<columns { aws.leastSquares[j * size + k] = 0 }
+            aws.rightHandSide[k] = 0
         }
         do {
             try LAPACK.gels(rows: size, columns: columns, a: aws.leastSquares.baseAddress!,
@@ -150,7 +186,7 @@ extension PlanningProblem {
             if aws.prices[k] == 0 && aws.step[k] == 0 { continue }
             var correction = 0.0
             for j in 0..<columns {
-                correction += aws.rightHandSide[j] * (aws.priceDifferences[j * size + k] + aws.stepDifferences[j * size + k])
+                correction += aws.rightHandSide[j] * (aws.priceDifferences[j * size + k] + aws.gains[k] * aws.stepDifferences[j * size + k])
             }
             // A mixed step moves a price by at most half of itself (or its plain step, if larger).
             let limit = max(0.5 * aws.prices[k], abs(aws.step[k]))

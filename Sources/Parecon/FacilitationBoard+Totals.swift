@@ -36,7 +36,7 @@ public struct TatonnementMemory: Sendable, Equatable, Codable {
 /// The facilitation board working from totals — for a board that collects proposals from
 /// council files rather than running the councils itself. The arithmetic is the round loop's own.
 public enum FacilitationBoard {
-    /// One tatonnement move (see ``PlanningProblem/movePrices(_:settings:adaptSteps:)`` for the rule):
+    /// One tatonnement move (see ``PlanningProblem/movePrices(_:settings:gains:)`` for the rule):
     /// updates `prices`, `resourcePrices` and `memory` from one round's `totals`; returns the
     /// largest relative price change. `wanted[i]` says whether some consumers' council asks for
     /// good `i` (its price never falls to zero); `extrapolate` whether any workers' council has
@@ -73,7 +73,7 @@ public enum FacilitationBoard {
                                                         resourceExcess: zR, resourceUse: use, previousResourceUse: previousUse,
                                                         goodCount: n, resourceCount: m
                                                     ).move(available: available, wanted: wanted, extrapolate: extrapolate,
-                                                           settings: settings, adaptSteps: true)
+                                                           settings: settings)
                                                 }
                                             }
                                         }

@@ -59,7 +59,8 @@ extension PlanningProblem {
     /// sums, `z − (Vᵀx − Vᵀx_prev)`, with no extra pass over the matrix). With the councils'
     /// proximal revisions this is a primal–dual hybrid-gradient step (Chambolle–Pock), which
     /// converges where plain price-following cycles for ever. Returns the largest relative change.
-    func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings, adaptSteps: Bool = true) -> Double {
+    /// `gains`, when given, receives each price's gain (see ``TatonnementStep/move(available:wanted:extrapolate:settings:gains:)``).
+    func movePrices(_ ws: PlanningWorkspace, settings: PlanningSettings, gains: UnsafeMutableBufferPointer<Double>? = nil) -> Double {
         TatonnementStep(
             prices: ws.prices, resourcePrices: ws.resourcePrices, steps: ws.step, lastRelativeExcess: ws.lastRelativeExcess,
             excessDemand: UnsafeBufferPointer(ws.excessDemand), throughput: UnsafeBufferPointer(ws.throughput),
@@ -67,12 +68,12 @@ extension PlanningProblem {
             resourceExcess: UnsafeBufferPointer(ws.resourceExcess), resourceUse: UnsafeBufferPointer(ws.resourceUse),
             previousResourceUse: UnsafeBufferPointer(ws.previousResourceUse),
             goodCount: goodCount, resourceCount: resourceCount
-        ).move(available: available, wanted: wanted, extrapolate: hasConstantReturns, settings: settings, adaptSteps: adaptSteps)
+        ).move(available: available, wanted: wanted, extrapolate: hasConstantReturns, settings: settings, gains: gains)
     }
 }
 
 /// One tatonnement move on explicit buffers: the single implementation behind
-/// ``PlanningProblem/movePrices(_:settings:adaptSteps:)`` (the round loop) and
+/// ``PlanningProblem/movePrices(_:settings:gains:)`` (the round loop and the accelerated board) and
 /// ``FacilitationBoard/tatonnement(prices:resourcePrices:totals:memory:available:wanted:extrapolate:settings:)``
 /// (a board working from council files), so both give the same numbers.
 struct TatonnementStep {
@@ -90,7 +91,10 @@ struct TatonnementStep {
     let goodCount: Int
     let resourceCount: Int
 
-    func move(available: [Double], wanted: [Bool], extrapolate: Bool, settings: PlanningSettings, adaptSteps: Bool) -> Double {
+    /// `gains`, when given, receives each price's gain `λ_k max(p_k, floor)` (after this round's
+    /// adaptation): the price change per unit of relative excess demand, before the bounds.
+    func move(available: [Double], wanted: [Bool], extrapolate: Bool, settings: PlanningSettings,
+              gains: UnsafeMutableBufferPointer<Double>? = nil) -> Double {
         let n = goodCount, m = resourceCount
         var total = 0.0, positive = 0
         for i in 0..<n where prices[i] > 0 {
@@ -107,15 +111,14 @@ struct TatonnementStep {
 
         func move(_ price: inout Double, slot: Int, excess e: Double, floor: Double, wantedGood: Bool) {
             let last = lastRelativeExcess[slot]
-            if !adaptSteps {
-                // A fixed map, for the accelerated board's mixing.
-            } else if e * last < 0 {
+            if e * last < 0 {
                 steps[slot] *= settings.stepShrink
             } else if e != 0 {
                 steps[slot] = min(steps[slot] * settings.stepGrowth, settings.maxPriceStep)
             }
             lastRelativeExcess[slot] = e
             let scale = max(price, floor)
+            gains?[slot] = steps[slot] * scale
             let proposed = price + steps[slot] * e * scale
             let next = wantedGood ? max(proposed, (1 - PlanningProblem.maxPriceFall) * price) : max(0, proposed)
             largestChange = max(largestChange, abs(next - price) / scale)

@@ -42,10 +42,10 @@ struct AndersonMemory: Equatable {
     var columns: Int
     var filled: Int
     var next: Int
-    /// The last round's prices and tatonnement step (goods then resources); `nil` before the first move.
+    /// The last round's prices and relative step `r` (goods then resources); `nil` before the first move.
     var lastPrices: [Double]?
     var lastStep: [Double]?
-    /// The first `filled` columns of `ΔP` and `Δf`, each of length `n + m`.
+    /// The first `filled` columns of `ΔP` and `Δr`, each of length `n + m`.
     var priceDifferences: [[Double]]
     var stepDifferences: [[Double]]
     /// The best convergence measure since the last restart (infinity when none yet).
