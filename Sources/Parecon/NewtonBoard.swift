@@ -24,6 +24,12 @@ final class NewtonWorkspace {
     var lastMerit = Double.infinity
     /// Rounds in which the Newton system could not be solved and the board took a tatonnement step.
     var fallbacks = 0
+    /// The board's last move `P − P_prev` (goods then resources), for the councils' secant slopes
+    /// (``PlanningProblem/secantSlope(_:_:_:)``); `hasLastChange` is false before the first move.
+    let lastChange: UnsafeMutableBufferPointer<Double>
+    var hasLastChange = false
+    /// The prices before the move being made.
+    let pricesBefore: UnsafeMutableBufferPointer<Double>
 
     /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
     init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
@@ -35,6 +41,8 @@ final class NewtonWorkspace {
         block = buffer(self.blockRows * size)
         revision = buffer(w)
         trend = buffer(size)
+        lastChange = buffer(size)
+        pricesBefore = buffer(size)
         self.damping = damping
     }
 
@@ -44,6 +52,8 @@ final class NewtonWorkspace {
         block.deallocate()
         revision.deallocate()
         trend.deallocate()
+        lastChange.deallocate()
+        pricesBefore.deallocate()
     }
 }
 
@@ -57,8 +67,10 @@ extension PlanningProblem {
     ///       + Σ_groups [ diag(σ D_i / p_i) + (1−σ) Σ_c d_c d_cᵀ / B_c ]     CES councils
     ///
     /// where `r_w` is council `w`'s local response (`k_w`, or its proximal slope, inside its range;
-    /// 0 at a bound). Both sums over councils are `dsyrk` calls on blocks of scaled rows
-    /// (`√r_w T_w`, and `d_c / √B_c`), so the assembly is BLAS level 3 and allocates nothing.
+    /// 0 at a bound) — or, for a council at a bound whose proposal moved in the last round, its
+    /// secant slope over that round (``secantSlope(_:_:_:)``). Both sums over councils are `dsyrk`
+    /// calls on blocks of scaled rows (`√r_w T_w`, and `d_c / √B_c`), so the assembly is BLAS
+    /// level 3 and allocates nothing.
     func assembleJacobian(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace) {
         let n = goodCount, m = resourceCount, size = n + m
         let h = nws.hessian, block = nws.block
@@ -74,8 +86,10 @@ extension PlanningProblem {
         // Workers' councils inside their range.
         netOutput.elements.withUnsafeBufferPointer { v in
             resourceUse.elements.withUnsafeBufferPointer { b in
-                for w in 0..<workersCouncilCount where ws.response[w] > 0 {
-                    let scale = ws.response[w].squareRoot()
+                for w in 0..<workersCouncilCount {
+                    let slope = ws.response[w] > 0 ? ws.response[w] : secantSlope(ws, nws, w)
+                    guard slope > 0 else { continue }
+                    let scale = slope.squareRoot()
                     let row = block.baseAddress! + filled * size
                     for i in 0..<n { row[i] = scale * v[w * n + i] }
                     for r in 0..<m { row[n + r] = -scale * b[w * m + r] }
@@ -117,6 +131,40 @@ extension PlanningProblem {
         }
     }
 
+    /// A finite-elasticity council at a bound reports no response, yet if its proposal moved in the
+    /// last round (it crossed part or all of its range `[0, cap]`) the board has its secant slope
+    ///
+    ///     (x_w − x_prev_w) / (T_w · ΔP)        ΔP the board's last move, T_w = [v_w  −b_w]
+    ///
+    /// from what it already sees: the council's two proposals (its row `T_w` from the one that is
+    /// not zero) and the prices it published. The board uses it in place of the 0 (returns 0 when
+    /// there is none, or for a constant-returns council, whose slope is already its proximal one).
+    ///
+    /// Why: on calibrated economies each council's range is crossed within a tiny change of its
+    /// surplus, so a sector's supply is a steep ramp made of the steps of its councils, spread over
+    /// their scattered costs. At most a few councils of a sector are inside their range at any
+    /// prices, and the point derivative misses the ramp: when a round pushes a sector's councils to
+    /// capacity (or to zero) the Jacobian says that the good no longer answers its price, and the
+    /// next Newton step overshoots to the other end of the ramp. The secant keeps the slope the
+    /// councils just showed for the step back. Measured on four BEA economies with 10^4 councils
+    /// (docs/model.md §3.3): BEA detail 25 → 14 and 28 → 16 rounds.
+    @inline(__always)
+    func secantSlope(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, _ w: Int) -> Double {
+        guard nws.hasLastChange, !constantReturns[w] else { return 0 }
+        let moved = ws.activity[w] - ws.previousActivity[w]
+        guard moved != 0 else { return 0 }
+        let n = goodCount, m = resourceCount
+        var surplusChange = 0.0
+        netOutput.elements.withUnsafeBufferPointer { v in
+            for i in 0..<n { surplusChange += v[w * n + i] * nws.lastChange[i] }
+        }
+        resourceUse.elements.withUnsafeBufferPointer { b in
+            for r in 0..<m { surplusChange -= b[w * m + r] * nws.lastChange[n + r] }
+        }
+        let slope = moved / surplusChange
+        return slope.isFinite && slope > 0 ? slope : 0
+    }
+
     /// The excess demand that the constant-returns councils' last revisions add if they go on:
     /// `−Vᵀ δ` for goods and `Bmᵀ δ` for resources, `δ_w = x_w − x_prev_w` for those councils and 0
     /// for the others (whose response the Jacobian already holds). Pricing it is the
@@ -153,7 +201,17 @@ extension PlanningProblem {
     /// one that raised it. A price at zero whose good or resource is in surplus stays at zero
     /// (its row is taken out of the system). When the system cannot be factored the board takes
     /// a tatonnement step instead (counted in `fallbacks`). Returns the largest relative change.
+    /// The move is recorded in `nws.lastChange` for the next round's secant slopes.
     func newtonMovePrices(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, merit: Double, settings: PlanningSettings) -> Double {
+        let n = goodCount, size = n + resourceCount
+        for k in 0..<size { nws.pricesBefore[k] = k < n ? ws.prices[k] : ws.resourcePrices[k - n] }
+        let change = dampedNewtonStep(ws, nws, merit: merit, settings: settings)
+        for k in 0..<size { nws.lastChange[k] = (k < n ? ws.prices[k] : ws.resourcePrices[k - n]) - nws.pricesBefore[k] }
+        nws.hasLastChange = true
+        return change
+    }
+
+    private func dampedNewtonStep(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, merit: Double, settings: PlanningSettings) -> Double {
         let n = goodCount, m = resourceCount, size = n + m
         if merit < nws.lastMerit {
             nws.damping = max(nws.damping / 3, settings.minDamping)

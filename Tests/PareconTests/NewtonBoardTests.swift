@@ -44,6 +44,61 @@ import Testing
         }
     }
 
+    /// A finite-elasticity council at a bound whose proposal moved in the last round enters the
+    /// Jacobian with its secant slope `(x − x_prev) / (T_w · ΔP)`: the board's Jacobian minus the
+    /// point Jacobian (a workspace without a last move) is `Σ sec_w T_wᵀ T_w` over those councils,
+    /// with `T_w` and the surpluses computed here from the councils' own `produces` and `uses`.
+    @Test func aCouncilThatMovedToABoundEntersWithItsSecantSlope() throws {
+        let economy = try SyntheticEconomy(goods: 5, resources: 2, workersCouncils: 12, consumersCouncils: 6, density: 0.4,
+                                           cesShare: 0.5, resourceTightness: 0.4, seed: 9).generate()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let n = economy.goodCount, m = economy.resourceCount, size = n + m, w = economy.workersCouncilCount
+        let nws = try #require(rounds.newtonWorkspace)
+        func row(_ council: Int) -> [Double] {
+            var t = [Double](repeating: 0, count: size)
+            for q in economy.workersCouncils.produces(council) { t[economy.goodIndex[q.id]!] += q.amount }
+            for q in economy.workersCouncils[council].uses {
+                if let i = economy.goodIndex[q.id] { t[i] -= q.amount } else { t[n + economy.resourceIndex[q.id]!] -= q.amount }
+            }
+            return t
+        }
+        func surplus(_ council: Int, _ prices: [Double]) -> Double {
+            zip(row(council), prices).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        // Rounds until some council has moved to a bound since the last round.
+        let ws = rounds.workspace
+        var moved: [Int] = []
+        while rounds.round < 40 {
+            rounds.collectProposals()
+            moved = (0..<w).filter {
+                economy.workersCouncils[$0].elasticity != nil && ws.response[$0] == 0 && ws.activity[$0] != ws.previousActivity[$0]
+            }
+            if rounds.round > 1 && !moved.isEmpty { break }
+            rounds.movePrices()
+        }
+        try #require(!moved.isEmpty, "no council moved to a bound in 40 rounds")
+        let now = rounds.prices + rounds.resourcePrices
+        let last = (0..<size).map { now[$0] - nws.lastChange[$0] }
+
+        rounds.problem.assembleJacobian(ws, nws)
+        let board = (0..<(size * size)).map { nws.hessian[$0] }
+        let point = NewtonWorkspace(goods: n, resources: m, workersCouncils: w, damping: 1)
+        rounds.problem.assembleJacobian(ws, point)
+        for i in 0..<size {
+            for j in i..<size {
+                var expected = 0.0
+                for council in moved {
+                    let t = row(council)
+                    let secant = (ws.activity[council] - ws.previousActivity[council]) / (surplus(council, now) - surplus(council, last))
+                    #expect(secant > 0)
+                    expected += secant * t[i] * t[j]
+                }
+                let found = board[i * size + j] - point.hessian[i * size + j]
+                #expect(abs(found - expected) <= 1e-9 * max(abs(board[i * size + j]), 1), "H[\(i)][\(j)]: \(found) against \(expected)")
+            }
+        }
+    }
+
     /// A shock to the prices mid-run (all prices ×20, a resource's price at zero) forces bad
     /// rounds; every board's safeguards (step shrinking, damping) recover and reach the optimum.
     @Test(arguments: BoardKind.allCases)

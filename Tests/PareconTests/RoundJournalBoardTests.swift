@@ -128,7 +128,7 @@ import Testing
             if let a = memory.anderson {
                 values += (a.lastPrices ?? []) + (a.lastStep ?? []) + a.priceDifferences.flatMap { $0 } + a.stepDifferences.flatMap { $0 } + [a.bestMerit]
             }
-            if let n = memory.newton { values += [n.damping, n.lastMerit] }
+            if let n = memory.newton { values += [n.damping, n.lastMerit] + (n.lastChange ?? []) }
             return values.map(\.bitPattern)
         }
         func roundTrip(_ file: BoardFile, _ settings: PlanningSettings) throws -> BoardFile {
@@ -144,6 +144,7 @@ import Testing
                 #expect(back == file && bits(back.memory) == bits(file.memory))
             }
             #expect(first.memory.anderson?.bestMerit ?? first.memory.newton!.lastMerit == .infinity)
+            if board == .newton { #expect(first.memory.newton!.lastChange == nil && next.memory.newton!.lastChange?.count == 3) }
         }
         let awkward: [Double] = [-0.0, 5e-324, 2.2250738585072014e-308, .greatestFiniteMagnitude, 0.1 + 0.2, 1 / 3.0, -1e-300]
         let settings = PlanningSettings(board: .accelerated, andersonMemory: 2)
@@ -189,6 +190,7 @@ import Testing
         (.newton, #""lastMerit": "#, #""lastMerit": -"#, "rounds/0002/board.json, field newton.lastMerit: a convergence measure cannot be negative"),
         (.newton, #""fallbacks": 0"#, #""fallbacks": 0.5"#, "rounds/0002/board.json, field newton.fallbacks: expected a whole number"),
         (.newton, #""newton": {"#, #""anderson": {"#, "rounds/0002/board.json, field anderson: the journal's board is newton"),
+        (.newton, #""lastChange": {"#, #""lastChange": {"tin": 1, "#, "rounds/0002/board.json, field newton.lastChange.tin: unknown id"),
         (.accelerated, #""filled": 0"#, #""filled": 9"#, "rounds/0002/board.json, field anderson.filled: at most 3"),
         (.accelerated, #""columns": 3"#, #""columns": 5"#, "rounds/0002/board.json, field anderson.columns: expected 3"),
         (.accelerated, #""priceDifferences": []"#, #""priceDifferences": [{"bread": 1}]"#,

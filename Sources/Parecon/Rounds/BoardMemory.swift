@@ -57,11 +57,14 @@ struct AndersonMemory: Equatable {
 }
 
 /// ``NewtonWorkspace``'s state between rounds: the Levenberg–Marquardt damping, the last
-/// round's convergence measure (infinity before the first move) and the fallbacks taken.
+/// round's convergence measure (infinity before the first move), the fallbacks taken and the
+/// board's last move `P − P_prev` (nil before the first move), from which it takes the secant
+/// slopes of councils that moved to a bound.
 struct NewtonMemory: Equatable {
     var damping: Double
     var lastMerit: Double
     var fallbacks: Int
+    var lastChange: [Double]? = nil
 }
 
 extension AndersonWorkspace {
@@ -106,12 +109,18 @@ extension AndersonWorkspace {
 
 extension NewtonWorkspace {
     func exported() -> NewtonMemory {
-        NewtonMemory(damping: damping, lastMerit: lastMerit, fallbacks: fallbacks)
+        NewtonMemory(damping: damping, lastMerit: lastMerit, fallbacks: fallbacks,
+                     lastChange: hasLastChange ? Array(lastChange.prefix(size)) : nil)
     }
 
     func restore(_ state: NewtonMemory) {
         damping = state.damping
         lastMerit = state.lastMerit
         fallbacks = state.fallbacks
+        hasLastChange = state.lastChange != nil
+        if let change = state.lastChange {
+            precondition(change.count == size, "NewtonWorkspace.restore: the state does not fit")
+            for k in 0..<size { lastChange[k] = change[k] }
+        }
     }
 }

@@ -123,7 +123,9 @@ struct PricesFile: Equatable {
 ///     anderson: {columns, filled, next, bestMerit, stagnantRounds, restarts, cooldown,
 ///                cooldownLength, lastPrices, lastStep, priceDifferences, stepDifferences}
 ///                                                   accelerated board only
-///     newton: {damping, lastMerit, fallbacks}       second-order board only
+///     newton: {damping, lastMerit, fallbacks, lastChange}
+///                                                   second-order board only (lastChange by good
+///                                                   then resource, from the second close on)
 struct BoardFile: Equatable {
     static let format = "parecon-board/1"
 
@@ -165,11 +167,13 @@ struct BoardFile: Equatable {
             members.append(.init(key: "anderson", value: .object(JSONObject(state))))
         }
         if let newton = memory.newton {
-            members.append(.init(key: "newton", value: .object(JSONObject([
+            var state: [JSONObject.Member] = [
                 .init(key: "damping", value: .number(newton.damping)),
                 .init(key: "lastMerit", value: .number(newton.lastMerit)),
                 .init(key: "fallbacks", value: count(newton.fallbacks)),
-            ]))))
+            ]
+            if let change = newton.lastChange { state.append(.init(key: "lastChange", value: jsonNumbers(ids, change))) }
+            members.append(.init(key: "newton", value: .object(JSONObject(state))))
         }
         return .object(JSONObject(members))
     }
@@ -206,10 +210,11 @@ struct BoardFile: Equatable {
         }
         if board == .newton, let state = reader.object(top, "newton") {
             let p = "newton."
-            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks"])
+            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks", "lastChange"])
             if let damping = reader.positive(state, "damping", p) { memory.newton!.damping = damping }
             if let merit = measure(&reader, state, "lastMerit", p) { memory.newton!.lastMerit = merit }
             if let fallbacks = count(&reader, state, "fallbacks", p) { memory.newton!.fallbacks = fallbacks }
+            if state["lastChange"] != nil { memory.newton!.lastChange = reader.vector(state, "lastChange", ids: ids, p) }
         }
         if !reader.problems.isEmpty { throw JournalError(problems: reader.problems) }
         return BoardFile(round: round, memory: memory)
