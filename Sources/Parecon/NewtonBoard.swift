@@ -66,9 +66,11 @@ extension PlanningProblem {
     ///       + diag(S_i / p_i²)                                Cobb–Douglas councils
     ///       + Σ_groups [ diag(σ D_i / p_i) + (1−σ) Σ_c d_c d_cᵀ / B_c ]     CES councils
     ///
-    /// where `r_w` is council `w`'s local response (`k_w`, or its proximal slope, inside its range;
-    /// 0 at a bound) — or, for a council at a bound whose proposal moved in the last round, its
-    /// secant slope over that round (``secantSlope(_:_:_:)``). Both sums over councils are `dsyrk`
+    /// where `r_w` is the larger of council `w`'s local response — `k_w` (or its proximal slope)
+    /// inside its range; at a bound, its average slope over a window as wide as its last surplus
+    /// change (``windowResponse(surplus:change:inverseElasticity:capacity:)``) — and, for a council
+    /// whose proposal moved in the last round, its secant slope over that round
+    /// (``secantSlope(_:_:_:)``). Both sums over councils are `dsyrk`
     /// calls on blocks of scaled rows (`√r_w T_w`, and `d_c / √B_c`), so the assembly is BLAS
     /// level 3 and allocates nothing.
     func assembleJacobian(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace) {
@@ -87,7 +89,8 @@ extension PlanningProblem {
         netOutput.elements.withUnsafeBufferPointer { v in
             resourceUse.elements.withUnsafeBufferPointer { b in
                 for w in 0..<workersCouncilCount {
-                    let slope = ws.response[w] > 0 ? ws.response[w] : secantSlope(ws, nws, w)
+                    let reported = ws.response[w] > 0 ? ws.response[w] : windowResponseAtBound(ws, nws, w)
+                    let slope = max(reported, secantSlope(ws, nws, w))
                     guard slope > 0 else { continue }
                     let scale = slope.squareRoot()
                     let row = block.baseAddress! + filled * size
@@ -148,6 +151,43 @@ extension PlanningProblem {
     /// next Newton step overshoots to the other end of the ramp. The secant keeps the slope the
     /// councils just showed for the step back. Measured on four BEA economies with 10^4 councils
     /// (docs/model.md §3.3): BEA detail 25 → 14 and 28 → 16 rounds.
+    /// The local response a finite-elasticity council at a bound of its range `[0, cap]` reports:
+    /// its average slope `dx/dπ` over the surplus window `[π − δ, π + δ]`, `δ = |π − π_prev|` its
+    /// last surplus change,
+    ///
+    ///     r = k · |[π − δ, π + δ] ∩ [0, cap/k]| / (2δ)
+    ///
+    /// — what it would answer to a price change like the last one, where the point derivative
+    /// (0 at a bound) says nothing. On calibrated economies a sector's supply is a steep ramp of
+    /// its councils' ranges, spread over their scattered costs, and at any prices most councils sit
+    /// at one end of theirs: the window lets the Jacobian see the ramp (docs/model.md §3.3). 0
+    /// without a last change, and for constant returns (`1/k = 0`).
+    static func windowResponse(surplus pi: Double, change: Double, inverseElasticity inverseK: Double, capacity: Double) -> Double {
+        let delta = abs(change)
+        guard delta > 0, inverseK > 0, delta.isFinite else { return 0 }
+        let overlap = max(0, min(pi + delta, capacity * inverseK) - max(pi - delta, 0))
+        return overlap / (2 * delta) / inverseK
+    }
+
+    /// In the round loop the board computes each council's window response for it (the
+    /// simulation of the council's report): its surplus change is `T_w · ΔP`, the board's last move
+    /// over the council's row. A journal's problem has no elasticities (`1/k = 0`): there the
+    /// councils' reported responses already hold it.
+    @inline(__always)
+    func windowResponseAtBound(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, _ w: Int) -> Double {
+        let inverseK = inverseElasticity[w]
+        guard nws.hasLastChange, inverseK > 0 else { return 0 }
+        let n = goodCount, m = resourceCount
+        var change = 0.0
+        netOutput.elements.withUnsafeBufferPointer { v in
+            for i in 0..<n { change += v[w * n + i] * nws.lastChange[i] }
+        }
+        resourceUse.elements.withUnsafeBufferPointer { b in
+            for r in 0..<m { change -= b[w * m + r] * nws.lastChange[n + r] }
+        }
+        return Self.windowResponse(surplus: ws.surplus[w], change: change, inverseElasticity: inverseK, capacity: capacity[w])
+    }
+
     @inline(__always)
     func secantSlope(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, _ w: Int) -> Double {
         guard nws.hasLastChange, !constantReturns[w] else { return 0 }

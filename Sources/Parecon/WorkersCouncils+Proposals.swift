@@ -15,6 +15,25 @@ extension PlanningProblem {
         FusedRound.run(self, ws, settings: settings)
     }
 
+    /// `π = V p − Bm q`: every workers' council's unit surplus at the given prices (allocates;
+    /// not for the round loop).
+    func unitSurpluses(goodsPrices p: [Double], resourcePrices q: [Double]) -> [Double] {
+        let w = workersCouncilCount, n = goodCount, m = resourceCount
+        var surplus = [Double](repeating: 0, count: w)
+        guard w > 0 else { return surplus }
+        surplus.withUnsafeMutableBufferPointer { y in
+            netOutput.elements.withUnsafeBufferPointer { v in
+                BLAS.gemv(.none, rows: w, columns: n, alpha: 1, a: v.baseAddress!, x: p, beta: 0, y: y.baseAddress!)
+            }
+            if m > 0 {
+                resourceUse.elements.withUnsafeBufferPointer { b in
+                    BLAS.gemv(.none, rows: w, columns: m, alpha: -1, a: b.baseAddress!, x: q, beta: 1, y: y.baseAddress!)
+                }
+            }
+        }
+        return surplus
+    }
+
     /// `−Σ_w φ_w(x_w) = −Σ x_w² / (2 k_w)`: the workers' councils' part of welfare.
     func expansionCost(_ ws: PlanningWorkspace) -> Double {
         var cost = 0.0

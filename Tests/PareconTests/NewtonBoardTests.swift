@@ -44,13 +44,16 @@ import Testing
         }
     }
 
-    /// A finite-elasticity council at a bound whose proposal moved in the last round enters the
-    /// Jacobian with its secant slope `(x − x_prev) / (T_w · ΔP)`: the board's Jacobian minus the
-    /// point Jacobian (a workspace without a last move) is `Σ sec_w T_wᵀ T_w` over those councils,
-    /// with `T_w` and the surpluses computed here from the councils' own `produces` and `uses`.
-    @Test func aCouncilThatMovedToABoundEntersWithItsSecantSlope() throws {
-        let economy = try SyntheticEconomy(goods: 5, resources: 2, workersCouncils: 12, consumersCouncils: 6, density: 0.4,
-                                           cesShare: 0.5, resourceTightness: 0.4, seed: 9).generate()
+    /// A finite-elasticity council at a bound enters the Jacobian with the larger of its window
+    /// response — `k · |[π − δ, π + δ] ∩ [0, cap/k]| / (2δ)`, `δ` its last surplus change — and,
+    /// if its proposal moved, its secant slope `(x − x_prev) / (π − π_prev)`: the board's Jacobian
+    /// minus the point Jacobian (a workspace without a last move) is `Σ r_w T_w T_wᵀ` over those
+    /// councils, with rows, surpluses, windows and secants computed here from the councils' own
+    /// `produces`/`uses`, capacities and elasticities.
+    /// A calibrated economy (steep supply ramps, as on the real tables) of the hand table.
+    @Test func aCouncilAtABoundEntersWithItsWindowOrSecantSlope() throws {
+        let economy = try CalibratedEconomy(table: try CalibratedEconomyTests.importingTable(), workersCouncilsPerSector: 8,
+                                            consumersCouncils: 5, heterogeneity: 0.3, seed: 2).generate()
         let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
         let n = economy.goodCount, m = economy.resourceCount, size = n + m, w = economy.workersCouncilCount
         let nws = try #require(rounds.newtonWorkspace)
@@ -65,38 +68,68 @@ import Testing
         func surplus(_ council: Int, _ prices: [Double]) -> Double {
             zip(row(council), prices).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        // Rounds until some council has moved to a bound since the last round.
         let ws = rounds.workspace
-        var moved: [Int] = []
-        while rounds.round < 40 {
-            rounds.collectProposals()
-            moved = (0..<w).filter {
-                economy.workersCouncils[$0].elasticity != nil && ws.response[$0] == 0 && ws.activity[$0] != ws.previousActivity[$0]
+        func atBound(_ council: Int) -> Bool { economy.workersCouncils[council].elasticity != nil && ws.response[council] == 0 }
+        // The slope each council at a bound should enter with, and how many of them enter with
+        // their window response (larger than their secant) and with their secant.
+        func expectedSlopes() -> (slopes: [Double], windows: Int, secants: Int) {
+            let now = rounds.prices + rounds.resourcePrices
+            let last = (0..<size).map { now[$0] - nws.lastChange[$0] }
+            var slopes = [Double](repeating: 0, count: w)
+            var windows = 0, secants = 0
+            for council in 0..<w where atBound(council) {
+                let k = economy.workersCouncils[council].elasticity!, cap = economy.workersCouncils[council].capacity
+                let pi = surplus(council, now), change = pi - surplus(council, last), delta = abs(change)
+                let window = delta > 0 ? k * max(0, min(pi + delta, cap / k) - max(pi - delta, 0)) / (2 * delta) : 0
+                let movedBy = ws.activity[council] - ws.previousActivity[council]
+                let secant = movedBy != 0 && change != 0 ? movedBy / change : 0
+                slopes[council] = max(window, secant)
+                if window > secant { windows += 1 } else if secant > 0 { secants += 1 }
             }
-            if rounds.round > 1 && !moved.isEmpty { break }
+            return (slopes, windows, secants)
+        }
+        // Rounds until some council enters with its window and some with its secant.
+        var expected: (slopes: [Double], windows: Int, secants: Int) = ([], 0, 0)
+        while rounds.round < 60 {
+            rounds.collectProposals()
+            if rounds.round > 1 {
+                expected = expectedSlopes()
+                if expected.windows > 0 && expected.secants > 0 { break }
+            }
             rounds.movePrices()
         }
-        try #require(!moved.isEmpty, "no council moved to a bound in 40 rounds")
-        let now = rounds.prices + rounds.resourcePrices
-        let last = (0..<size).map { now[$0] - nws.lastChange[$0] }
+        try #require(expected.windows > 0 && expected.secants > 0, "no round in 60 with both a window and a secant slope")
 
         rounds.problem.assembleJacobian(ws, nws)
         let board = (0..<(size * size)).map { nws.hessian[$0] }
         let point = NewtonWorkspace(goods: n, resources: m, workersCouncils: w, damping: 1)
         rounds.problem.assembleJacobian(ws, point)
+        let slopes = expected.slopes
         for i in 0..<size {
             for j in i..<size {
                 var expected = 0.0
-                for council in moved {
+                for council in 0..<w where slopes[council] > 0 {
                     let t = row(council)
-                    let secant = (ws.activity[council] - ws.previousActivity[council]) / (surplus(council, now) - surplus(council, last))
-                    #expect(secant > 0)
-                    expected += secant * t[i] * t[j]
+                    expected += slopes[council] * t[i] * t[j]
                 }
                 let found = board[i * size + j] - point.hessian[i * size + j]
                 #expect(abs(found - expected) <= 1e-9 * max(abs(board[i * size + j]), 1), "H[\(i)][\(j)]: \(found) against \(expected)")
             }
         }
+    }
+
+    /// The window response in closed form: `k = 2`, `cap = 10`, so the council's range of surplus
+    /// is `[0, 5]`.
+    @Test func theWindowResponseIsTheAverageSlopeOverTheWindow() {
+        func r(_ pi: Double, _ change: Double) -> Double {
+            PlanningProblem.windowResponse(surplus: pi, change: change, inverseElasticity: 0.5, capacity: 10)
+        }
+        #expect(abs(r(6, 2) - 0.5) <= 1e-15)           // [4, 8] ∩ [0, 5] = [4, 5]: 2 · 1 / 4
+        #expect(abs(r(-1, -3) - 2.0 / 3) <= 1e-15)     // [−4, 2] ∩ [0, 5] = [0, 2]: 2 · 2 / 6
+        #expect(abs(r(2.5, 10) - 0.5) <= 1e-15)        // the whole range inside: 2 · 5 / 20
+        #expect(r(7, 1) == 0 && r(-2, 1) == 0)         // the window misses the range
+        #expect(r(6, 0) == 0)                           // no last change
+        #expect(PlanningProblem.windowResponse(surplus: 6, change: 2, inverseElasticity: 0, capacity: 10) == 0)  // constant returns
     }
 
     /// A shock to the prices mid-run (all prices ×20, a resource's price at zero) forces bad

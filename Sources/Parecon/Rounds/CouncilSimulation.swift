@@ -76,14 +76,30 @@ public struct CouncilSimulation: Sendable {
         }
         problem.proposeActivity(ws, settings: memory.settings)
         let localResponse = self.localResponse || journal.settings.board == .newton
+        // A council at a bound reports its average slope over a window as wide as its last
+        // surplus change (``PlanningProblem/windowResponse(surplus:change:inverseElasticity:capacity:)``):
+        // it knows its row and the prices of the round before.
+        var lastSurplus: [Double]? = nil
+        if localResponse && round > 1 {
+            let before = try journal.prices(round: round - 1)
+            var p = [Double](repeating: 0, count: economy.goodCount), q = [Double](repeating: 0, count: economy.resourceCount)
+            for (i, good) in economy.goods.enumerated() { p[i] = before.prices[registry.goodIndex[good.id]!] }
+            for (r, resource) in economy.resources.enumerated() { q[r] = before.resourcePrices[registry.resourceIndex[resource.id]!] }
+            lastSurplus = problem.unitSurpluses(goodsPrices: p, resourcePrices: q)
+        }
 
+        func reportedSlope(_ w: Int) -> Double {
+            guard ws.response[w] == 0, let lastSurplus else { return ws.response[w] }
+            return PlanningProblem.windowResponse(surplus: ws.surplus[w], change: ws.surplus[w] - lastSurplus[w],
+                                                  inverseElasticity: problem.inverseElasticity[w], capacity: problem.capacity[w])
+        }
         var proposals: [Proposal] = []
         for (w, council) in economy.workersCouncils.enumerated() {
             let x = ws.activity[w]
             let outputs = council.produces.filter { $0.amount > 0 }.map { Quantity($0.id, x * $0.amount) }
             let inputs = council.uses.map { Quantity($0.id, x * $0.amount) }
             proposals.append(Proposal(council: council.id, round: round, content: .workers(activity: x, outputs: outputs, inputs: inputs),
-                                      localResponse: localResponse ? .workers(activitySlope: ws.response[w]) : nil))
+                                      localResponse: localResponse ? .workers(activitySlope: reportedSlope(w)) : nil))
             memory.activity[w] = x
             memory.revisionRate[w] = ws.revisionRate[w]
             memory.lastRelativeSurplus[w] = ws.lastRelativeSurplus[w]
