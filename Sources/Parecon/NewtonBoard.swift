@@ -30,6 +30,9 @@ final class NewtonWorkspace {
     var hasLastChange = false
     /// The prices before the move being made.
     let pricesBefore: UnsafeMutableBufferPointer<Double>
+    /// `T_w · ΔP` for every workers' council: its surplus change over the board's last move (two
+    /// `gemv` calls a round, for the window responses and secant slopes).
+    let surplusChange: UnsafeMutableBufferPointer<Double>
 
     /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
     init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
@@ -43,6 +46,7 @@ final class NewtonWorkspace {
         trend = buffer(size)
         lastChange = buffer(size)
         pricesBefore = buffer(size)
+        surplusChange = buffer(w)
         self.damping = damping
     }
 
@@ -54,6 +58,7 @@ final class NewtonWorkspace {
         trend.deallocate()
         lastChange.deallocate()
         pricesBefore.deallocate()
+        surplusChange.deallocate()
     }
 }
 
@@ -78,6 +83,19 @@ extension PlanningProblem {
         let h = nws.hessian, block = nws.block
         for k in 0..<(size * size) { h[k] = 0 }
         var filled = 0
+        if nws.hasLastChange && workersCouncilCount > 0 {
+            let w = workersCouncilCount
+            netOutput.elements.withUnsafeBufferPointer { v in
+                BLAS.gemv(.none, rows: w, columns: n, alpha: 1, a: v.baseAddress!, x: nws.lastChange.baseAddress!,
+                          beta: 0, y: nws.surplusChange.baseAddress!)
+            }
+            if m > 0 {
+                resourceUse.elements.withUnsafeBufferPointer { b in
+                    BLAS.gemv(.none, rows: w, columns: m, alpha: -1, a: b.baseAddress!, x: nws.lastChange.baseAddress! + n,
+                              beta: 1, y: nws.surplusChange.baseAddress!)
+                }
+            }
+        }
         func flush(alpha: Double) {
             if filled > 0 {
                 BLAS.syrkTransposedUpper(rows: filled, columns: size, alpha: alpha, a: block.baseAddress!, beta: 1, c: h.baseAddress!)
@@ -177,15 +195,7 @@ extension PlanningProblem {
     func windowResponseAtBound(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, _ w: Int) -> Double {
         let inverseK = inverseElasticity[w]
         guard nws.hasLastChange, inverseK > 0 else { return 0 }
-        let n = goodCount, m = resourceCount
-        var change = 0.0
-        netOutput.elements.withUnsafeBufferPointer { v in
-            for i in 0..<n { change += v[w * n + i] * nws.lastChange[i] }
-        }
-        resourceUse.elements.withUnsafeBufferPointer { b in
-            for r in 0..<m { change -= b[w * m + r] * nws.lastChange[n + r] }
-        }
-        return Self.windowResponse(surplus: ws.surplus[w], change: change, inverseElasticity: inverseK, capacity: capacity[w])
+        return Self.windowResponse(surplus: ws.surplus[w], change: nws.surplusChange[w], inverseElasticity: inverseK, capacity: capacity[w])
     }
 
     @inline(__always)
@@ -193,15 +203,7 @@ extension PlanningProblem {
         guard nws.hasLastChange, !constantReturns[w] else { return 0 }
         let moved = ws.activity[w] - ws.previousActivity[w]
         guard moved != 0 else { return 0 }
-        let n = goodCount, m = resourceCount
-        var surplusChange = 0.0
-        netOutput.elements.withUnsafeBufferPointer { v in
-            for i in 0..<n { surplusChange += v[w * n + i] * nws.lastChange[i] }
-        }
-        resourceUse.elements.withUnsafeBufferPointer { b in
-            for r in 0..<m { surplusChange -= b[w * m + r] * nws.lastChange[n + r] }
-        }
-        let slope = moved / surplusChange
+        let slope = moved / nws.surplusChange[w]
         return slope.isFinite && slope > 0 ? slope : 0
     }
 
