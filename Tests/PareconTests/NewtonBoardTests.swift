@@ -79,7 +79,7 @@ import Testing
             var windows = 0, secants = 0
             for council in 0..<w where atBound(council) {
                 let k = economy.workersCouncils[council].elasticity!, cap = economy.workersCouncils[council].capacity
-                let pi = surplus(council, now), change = pi - surplus(council, last), delta = abs(change)
+                let pi = surplus(council, now), change = pi - surplus(council, last), delta = PlanningProblem.windowWidth * abs(change)
                 let window = delta > 0 ? k * max(0, min(pi + delta, cap / k) - max(pi - delta, 0)) / (2 * delta) : 0
                 let movedBy = ws.activity[council] - ws.previousActivity[council]
                 let secant = movedBy != 0 && change != 0 ? movedBy / change : 0
@@ -119,14 +119,15 @@ import Testing
     }
 
     /// The window response in closed form: `k = 2`, `cap = 10`, so the council's range of surplus
-    /// is `[0, 5]`.
+    /// is `[0, 5]`; `r(π, δ)` is the response to a last change of `δ / ω`, whose window is `±δ`.
     @Test func theWindowResponseIsTheAverageSlopeOverTheWindow() {
-        func r(_ pi: Double, _ change: Double) -> Double {
-            PlanningProblem.windowResponse(surplus: pi, change: change, inverseElasticity: 0.5, capacity: 10)
+        #expect(PlanningProblem.windowWidth == 0.7)
+        func r(_ pi: Double, _ delta: Double) -> Double {
+            PlanningProblem.windowResponse(surplus: pi, change: delta / PlanningProblem.windowWidth, inverseElasticity: 0.5, capacity: 10)
         }
-        #expect(abs(r(6, 2) - 0.5) <= 1e-15)           // [4, 8] ∩ [0, 5] = [4, 5]: 2 · 1 / 4
-        #expect(abs(r(-1, -3) - 2.0 / 3) <= 1e-15)     // [−4, 2] ∩ [0, 5] = [0, 2]: 2 · 2 / 6
-        #expect(abs(r(2.5, 10) - 0.5) <= 1e-15)        // the whole range inside: 2 · 5 / 20
+        #expect(abs(r(6, 2) - 0.5) <= 1e-14)           // [4, 8] ∩ [0, 5] = [4, 5]: 2 · 1 / 4
+        #expect(abs(r(-1, -3) - 2.0 / 3) <= 1e-14)     // [−4, 2] ∩ [0, 5] = [0, 2]: 2 · 2 / 6
+        #expect(abs(r(2.5, 10) - 0.5) <= 1e-14)        // the whole range inside: 2 · 5 / 20
         #expect(r(7, 1) == 0 && r(-2, 1) == 0)         // the window misses the range
         #expect(r(6, 0) == 0)                           // no last change
         #expect(PlanningProblem.windowResponse(surplus: 6, change: 2, inverseElasticity: 0, capacity: 10) == 0)  // constant returns
