@@ -133,6 +133,50 @@ import Testing
         #expect(PlanningProblem.windowResponse(surplus: 6, change: 2, inverseElasticity: 0, capacity: 10) == 0)  // constant returns
     }
 
+    /// Once the board has gone `newtonStallRounds` rounds without a better measure it moves by
+    /// tatonnement steps: forced from the start, its prices are tatonnement's, bit for bit, round
+    /// after round. Counted down from one round short, it gives up after two rounds that do not
+    /// beat a best of 0; with constant-returns councils it never counts.
+    @Test func aStalledBoardGivesUpNewtonStepsForTatonnements() throws {
+        let economy = try SyntheticEconomy(goods: 6, resources: 2, workersCouncils: 20, consumersCouncils: 5, density: 0.3,
+                                           cesShare: 0.5, resourceTightness: 0.3, seed: 3).generate()
+        let stalled = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let plain = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .tatonnement))
+        let nws = try #require(stalled.newtonWorkspace)
+        nws.stagnantRounds = PlanningProblem.newtonStallRounds
+        for round in 1...30 {
+            stalled.collectProposals()
+            plain.collectProposals()
+            _ = stalled.movePrices()
+            _ = plain.movePrices()
+            #expect(stalled.prices == plain.prices && stalled.resourcePrices == plain.resourcePrices, "round \(round)")
+        }
+        #expect(nws.fallbacks == 30)
+
+        let counting = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let cws = try #require(counting.newtonWorkspace)
+        counting.collectProposals()
+        _ = counting.movePrices()
+        #expect(cws.stagnantRounds == 0 && cws.bestMerit < .infinity && cws.fallbacks == 0)
+        cws.bestMerit = 0
+        cws.stagnantRounds = PlanningProblem.newtonStallRounds - 2
+        for _ in 0..<2 {
+            counting.collectProposals()
+            _ = counting.movePrices()
+        }
+        #expect(cws.stagnantRounds == PlanningProblem.newtonStallRounds && cws.fallbacks == 1)
+
+        let leontief = try PlansExamplesTests.load("leontief.json")
+        let proximal = try PlanningRounds(economy: leontief, settings: PlanningSettings(board: .newton))
+        let pws = try #require(proximal.newtonWorkspace)
+        pws.bestMerit = 0
+        for _ in 0..<5 {
+            proximal.collectProposals()
+            _ = proximal.movePrices()
+        }
+        #expect(pws.stagnantRounds == 0 && pws.fallbacks == 0)
+    }
+
     /// A shock to the prices mid-run (all prices ×20, a resource's price at zero) forces bad
     /// rounds; every board's safeguards (step shrinking, damping) recover and reach the optimum.
     @Test(arguments: BoardKind.allCases)

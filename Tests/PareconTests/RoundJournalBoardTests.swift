@@ -150,7 +150,7 @@ import Testing
             if let a = memory.anderson {
                 values += (a.lastPrices ?? []) + (a.lastStep ?? []) + a.priceDifferences.flatMap { $0 } + a.stepDifferences.flatMap { $0 } + [a.bestMerit]
             }
-            if let n = memory.newton { values += [n.damping, n.lastMerit] + (n.lastChange ?? []) }
+            if let n = memory.newton { values += [n.damping, n.lastMerit, n.bestMerit, Double(n.stagnantRounds)] + (n.lastChange ?? []) }
             return values.map(\.bitPattern)
         }
         func roundTrip(_ file: BoardFile, _ settings: PlanningSettings) throws -> BoardFile {
@@ -184,6 +184,16 @@ import Testing
         let back = try roundTrip(file, settings)
         #expect(back == file && bits(back.memory) == bits(file.memory))
         #expect(back.memory.tatonnement.lastRelativeExcess[0].sign == .minus)
+
+        let newtonSettings = PlanningSettings(board: .newton)
+        var newton = BoardMemory(board: .newton, goods: 2, resources: 1, settings: newtonSettings)
+        newton.newton!.bestMerit = 5e-324
+        newton.newton!.stagnantRounds = 17
+        newton.newton!.lastChange = Array(awkward[0..<3])
+        let newtonFile = BoardFile(round: 7, memory: newton)
+        let newtonBack = try roundTrip(newtonFile, newtonSettings)
+        #expect(newtonBack == newtonFile && bits(newtonBack.memory) == bits(newtonFile.memory))
+        #expect(newtonBack.memory.newton!.stagnantRounds == 17)
     }
 
     /// Damaged `journal.json` and `board.json` content is refused, naming the file and the field.

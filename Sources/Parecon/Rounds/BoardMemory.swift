@@ -65,6 +65,8 @@ struct NewtonMemory: Equatable {
     var lastMerit: Double
     var fallbacks: Int
     var lastChange: [Double]? = nil
+    var bestMerit: Double = .infinity
+    var stagnantRounds: Int = 0
 }
 
 extension AndersonWorkspace {
@@ -110,13 +112,16 @@ extension AndersonWorkspace {
 extension NewtonWorkspace {
     func exported() -> NewtonMemory {
         NewtonMemory(damping: damping, lastMerit: lastMerit, fallbacks: fallbacks,
-                     lastChange: hasLastChange ? Array(lastChange.prefix(size)) : nil)
+                     lastChange: hasLastChange ? Array(lastChange.prefix(size)) : nil,
+                     bestMerit: bestMerit, stagnantRounds: stagnantRounds)
     }
 
     func restore(_ state: NewtonMemory) {
         damping = state.damping
         lastMerit = state.lastMerit
         fallbacks = state.fallbacks
+        bestMerit = state.bestMerit
+        stagnantRounds = state.stagnantRounds
         hasLastChange = state.lastChange != nil
         if let change = state.lastChange {
             precondition(change.count == size, "NewtonWorkspace.restore: the state does not fit")

@@ -123,7 +123,7 @@ struct PricesFile: Equatable {
 ///     anderson: {columns, filled, next, bestMerit, stagnantRounds, restarts, cooldown,
 ///                cooldownLength, lastPrices, lastStep, priceDifferences, stepDifferences}
 ///                                                   accelerated board only
-///     newton: {damping, lastMerit, fallbacks, lastChange}
+///     newton: {damping, lastMerit, fallbacks, bestMerit, stagnantRounds, lastChange}
 ///                                                   second-order board only (lastChange by good
 ///                                                   then resource, from the second close on)
 struct BoardFile: Equatable {
@@ -171,6 +171,8 @@ struct BoardFile: Equatable {
                 .init(key: "damping", value: .number(newton.damping)),
                 .init(key: "lastMerit", value: .number(newton.lastMerit)),
                 .init(key: "fallbacks", value: count(newton.fallbacks)),
+                .init(key: "bestMerit", value: .number(newton.bestMerit)),
+                .init(key: "stagnantRounds", value: count(newton.stagnantRounds)),
             ]
             if let change = newton.lastChange { state.append(.init(key: "lastChange", value: jsonNumbers(ids, change))) }
             members.append(.init(key: "newton", value: .object(JSONObject(state))))
@@ -210,10 +212,12 @@ struct BoardFile: Equatable {
         }
         if board == .newton, let state = reader.object(top, "newton") {
             let p = "newton."
-            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks", "lastChange"])
+            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks", "bestMerit", "stagnantRounds", "lastChange"])
             if let damping = reader.positive(state, "damping", p) { memory.newton!.damping = damping }
             if let merit = measure(&reader, state, "lastMerit", p) { memory.newton!.lastMerit = merit }
             if let fallbacks = count(&reader, state, "fallbacks", p) { memory.newton!.fallbacks = fallbacks }
+            if state["bestMerit"] != nil, let best = measure(&reader, state, "bestMerit", p) { memory.newton!.bestMerit = best }
+            if state["stagnantRounds"] != nil, let stagnant = count(&reader, state, "stagnantRounds", p) { memory.newton!.stagnantRounds = stagnant }
             if state["lastChange"] != nil { memory.newton!.lastChange = reader.vector(state, "lastChange", ids: ids, p) }
         }
         if !reader.problems.isEmpty { throw JournalError(problems: reader.problems) }
