@@ -194,9 +194,10 @@ extension PlanningProblem {
     }
 
     /// Rounds without a new best convergence measure after which the second-order board gives up
-    /// Newton steps for tatonnement's. Measured (docs/benchmarks.md): a calibrated WIOD world
-    /// economy with 10^4 councils, seed 1, where the Newton steps stalled near 0.012 for 500 rounds.
-    static let newtonStallRounds = 50
+    /// Newton steps for tatonnement's. Measured (docs/model.md §3.3): a calibrated WIOD world
+    /// economy with 10^4 councils, seed 1, where the Newton steps stalled near 0.012 for 500
+    /// rounds; 50 also gave up on WIOD US economies that Newton solves in 61 and 95 rounds.
+    static let newtonStallRounds = 150
 
     /// `ω`: the window's half-width in last surplus changes. Measured on twelve calibrated BEA detail
     /// economies with 10^4 councils (seeds 1–12, docs/benchmarks.md): with 1, seed 7 cycled without
