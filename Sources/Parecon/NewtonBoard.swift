@@ -158,23 +158,6 @@ extension PlanningProblem {
         }
     }
 
-    /// A finite-elasticity council at a bound reports no response, yet if its proposal moved in the
-    /// last round (it crossed part or all of its range `[0, cap]`) the board has its secant slope
-    ///
-    ///     (x_w − x_prev_w) / (T_w · ΔP)        ΔP the board's last move, T_w = [v_w  −b_w]
-    ///
-    /// from what it already sees: the council's two proposals (its row `T_w` from the one that is
-    /// not zero) and the prices it published. The board uses it in place of the 0 (returns 0 when
-    /// there is none, or for a constant-returns council, whose slope is already its proximal one).
-    ///
-    /// Why: on calibrated economies each council's range is crossed within a tiny change of its
-    /// surplus, so a sector's supply is a steep ramp made of the steps of its councils, spread over
-    /// their scattered costs. At most a few councils of a sector are inside their range at any
-    /// prices, and the point derivative misses the ramp: when a round pushes a sector's councils to
-    /// capacity (or to zero) the Jacobian says that the good no longer answers its price, and the
-    /// next Newton step overshoots to the other end of the ramp. The secant keeps the slope the
-    /// councils just showed for the step back. Measured on four BEA economies with 10^4 councils
-    /// (docs/model.md §3.3): BEA detail 25 → 14 and 28 → 16 rounds.
     /// The local response a finite-elasticity council at a bound of its range `[0, cap]` reports:
     /// its average slope `dx/dπ` over the surplus window `[π − δ, π + δ]`, `δ = ω |π − π_prev|`,
     /// ``windowWidth`` `ω` times its last surplus change,
@@ -215,6 +198,24 @@ extension PlanningProblem {
         return Self.windowResponse(surplus: ws.surplus[w], change: nws.surplusChange[w], inverseElasticity: inverseK, capacity: capacity[w])
     }
 
+    /// A finite-elasticity council whose proposal moved in the last round (it crossed part or all
+    /// of its range `[0, cap]`) has a secant slope the board can see
+    ///
+    ///     (x_w − x_prev_w) / (T_w · ΔP)        ΔP the board's last move, T_w = [v_w  −b_w]
+    ///
+    /// from what it already sees: the council's two proposals (its row `T_w` from the one that is
+    /// not zero) and the prices it published. The board takes the larger of it and the council's
+    /// reported response (returns 0 when there is none, or for a constant-returns council, whose
+    /// slope is already its proximal one).
+    ///
+    /// Why: on calibrated economies each council's range is crossed within a tiny change of its
+    /// surplus, so a sector's supply is a steep ramp made of the steps of its councils, spread over
+    /// their scattered costs. At most a few councils of a sector are inside their range at any
+    /// prices, and the point derivative misses the ramp: when a round pushes a sector's councils to
+    /// capacity (or to zero) the Jacobian says that the good no longer answers its price, and the
+    /// next Newton step overshoots to the other end of the ramp. The secant keeps the slope the
+    /// councils just showed for the step back. Measured on four BEA economies with 10^4 councils
+    /// (docs/model.md §3.3): BEA detail 25 → 14 and 28 → 16 rounds.
     @inline(__always)
     func secantSlope(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, _ w: Int) -> Double {
         guard nws.hasLastChange, !constantReturns[w] else { return 0 }
