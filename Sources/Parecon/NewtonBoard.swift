@@ -90,17 +90,8 @@ extension PlanningProblem {
         for k in 0..<(size * size) { h[k] = 0 }
         var filled = 0
         if nws.hasLastChange && workersCouncilCount > 0 {
-            let w = workersCouncilCount
-            netOutput.elements.withUnsafeBufferPointer { v in
-                BLAS.gemv(.none, rows: w, columns: n, alpha: 1, a: v.baseAddress!, x: nws.lastChange.baseAddress!,
-                          beta: 0, y: nws.surplusChange.baseAddress!)
-            }
-            if m > 0 {
-                resourceUse.elements.withUnsafeBufferPointer { b in
-                    BLAS.gemv(.none, rows: w, columns: m, alpha: -1, a: b.baseAddress!, x: nws.lastChange.baseAddress! + n,
-                              beta: 1, y: nws.surplusChange.baseAddress!)
-                }
-            }
+            surplusProducts(goods: nws.lastChange.baseAddress!, resources: nws.lastChange.baseAddress! + n,
+                            into: nws.surplusChange.baseAddress!)
         }
         func flush(alpha: Double) {
             if filled > 0 {

@@ -15,22 +15,26 @@ extension PlanningProblem {
         FusedRound.run(self, ws, settings: settings)
     }
 
+    /// `y = V p − Bm q`, two `gemv` calls: every workers' council's unit surplus at prices `(p, q)`,
+    /// or its surplus change for a change `(p, q)` of the prices. Needs at least one council.
+    func surplusProducts(goods p: UnsafePointer<Double>, resources q: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        let w = workersCouncilCount, n = goodCount, m = resourceCount
+        netOutput.elements.withUnsafeBufferPointer { v in
+            BLAS.gemv(.none, rows: w, columns: n, alpha: 1, a: v.baseAddress!, x: p, beta: 0, y: y)
+        }
+        if m > 0 {
+            resourceUse.elements.withUnsafeBufferPointer { b in
+                BLAS.gemv(.none, rows: w, columns: m, alpha: -1, a: b.baseAddress!, x: q, beta: 1, y: y)
+            }
+        }
+    }
+
     /// `π = V p − Bm q`: every workers' council's unit surplus at the given prices (allocates;
     /// not for the round loop).
     func unitSurpluses(goodsPrices p: [Double], resourcePrices q: [Double]) -> [Double] {
-        let w = workersCouncilCount, n = goodCount, m = resourceCount
-        var surplus = [Double](repeating: 0, count: w)
-        guard w > 0 else { return surplus }
-        surplus.withUnsafeMutableBufferPointer { y in
-            netOutput.elements.withUnsafeBufferPointer { v in
-                BLAS.gemv(.none, rows: w, columns: n, alpha: 1, a: v.baseAddress!, x: p, beta: 0, y: y.baseAddress!)
-            }
-            if m > 0 {
-                resourceUse.elements.withUnsafeBufferPointer { b in
-                    BLAS.gemv(.none, rows: w, columns: m, alpha: -1, a: b.baseAddress!, x: q, beta: 1, y: y.baseAddress!)
-                }
-            }
-        }
+        var surplus = [Double](repeating: 0, count: workersCouncilCount)
+        guard workersCouncilCount > 0 else { return surplus }
+        surplus.withUnsafeMutableBufferPointer { y in surplusProducts(goods: p, resources: q, into: y.baseAddress!) }
         return surplus
     }
 
