@@ -247,7 +247,7 @@ import Testing
         let badValues = """
             {"format": "parecon-registry/1", "goods": [{"id": "bread"}, {"id": "bread"}],
              "resources": [{"id": "labour", "available": 0}],
-             "workersCouncils": [{"id": "mills/north"}, {"id": ".mill"}], "consumersCouncils": [{"id": "town", "allowance": -5}]}
+             "workersCouncils": [{"id": "mills\\u0000north"}, {"id": ".mill"}], "consumersCouncils": [{"id": "town", "allowance": -5}]}
             """
         #expect {
             try CouncilRegistry.decode(Array(badValues.utf8), file: "registry.json")
@@ -255,9 +255,20 @@ import Testing
             let text = "\(error)"
             return text.contains("goods[1].id: id \"bread\" is already used")
                 && text.contains("resources[0].available: must be a positive finite number, found 0")
-                && text.contains("workersCouncils[0].id: council id \"mills/north\" cannot contain \"/\"")
+                && text.contains("workersCouncils[0].id: council id \"mills\u{0}north\" cannot contain NUL")
                 && text.contains("workersCouncils[1].id: council id \".mill\" cannot begin with \".\"")
                 && text.contains("consumersCouncils[0].allowance: must be a positive finite number, found -5")
         }
+    }
+}
+
+/// A council id names its proposal file: `%` and `/` are written `%25` and `%2F`, and read back.
+@Suite struct ProposalFileNameTests {
+    @Test(arguments: [("weavery", "weavery"), ("111CA/w1", "111CA%2Fw1"), ("50%/north", "50%25%2Fnorth"),
+                      ("%2F", "%252F"), ("a/%25/b", "a%2F%2525%2Fb")])
+    func anIdAndItsFileNameGoBothWays(_ id: String, _ name: String) {
+        #expect(CouncilRegistry.proposalFileName(id) == name)
+        #expect(CouncilRegistry.councilID(fileName: name) == id)
+        #expect(!name.contains("/"))
     }
 }

@@ -133,9 +133,21 @@ public struct CouncilRegistry: Sendable, Equatable {
     /// Why an id cannot name a proposal file, if it cannot.
     static func fileNameProblem(_ id: String) -> String? {
         if id.hasPrefix(".") { return "cannot begin with \".\" (it names the council's proposal file)" }
-        if id.contains("/") || id.contains("\0") { return "cannot contain \"/\" or NUL (it names the council's proposal file)" }
-        if id.utf8.count > 200 { return "is longer than 200 bytes (it names the council's proposal file)" }
+        if id.contains("\0") { return "cannot contain NUL (it names the council's proposal file)" }
+        if proposalFileName(id).utf8.count > 200 { return "is longer than 200 bytes (it names the council's proposal file)" }
         return nil
+    }
+
+    /// A council's proposal file name, without `.json`: its id, with `%` written `%25` and `/`
+    /// written `%2F` (a file name cannot hold a `/`; calibrated councils are named `SECTOR/wK`).
+    public static func proposalFileName(_ id: String) -> String {
+        id.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+    }
+
+    /// The council id that a proposal file's name (without `.json`) stands for: the inverse of
+    /// ``proposalFileName(_:)``.
+    public static func councilID(fileName: String) -> String {
+        fileName.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%")
     }
 
     // MARK: File

@@ -126,7 +126,7 @@ public struct CouncilSimulation: Sendable {
         var outcome = Outcome(round: round, written: [], unchanged: [], kept: [])
         let folder = RoundJournal.proposalsFolder(round)
         for proposal in proposals {
-            let path = folder + "/" + proposal.council + ".json"
+            let path = folder + "/" + CouncilRegistry.proposalFileName(proposal.council) + ".json"
             let bytes = journalBytes(proposal.jsonDocument())
             if let present = try journal.files.readIfPresent(path) {
                 if present == bytes { outcome.unchanged.append(path) } else { outcome.kept.append(path) }

@@ -114,7 +114,7 @@ struct ProposalCheck: Sendable, Equatable {
             if kind == nil {
                 reader.report("council", "council \"\(councilID)\" is not in the registry: only registered councils may submit")
             } else {
-                let baseName = String(name.dropLast(".json".count))
+                let baseName = CouncilRegistry.councilID(fileName: String(name.dropLast(".json".count)))
                 if baseName != councilID, registry.council(baseName) != nil {
                     reader.report("council", "the file is named for council \"\(baseName)\" but the proposal is from \"\(councilID)\"")
                     kind = nil
