@@ -41,6 +41,19 @@ import Testing
         #expect(open.stdout == "journal: round 1 is open: 3 councils registered, every indicative price at 1\n")
     }
 
+    /// `round respond` then `round close`, while close says another round is open (exit 1), at
+    /// most `limit` times: the last close and the number of cycles.
+    static func cycleUntilFinal(in folder: URL, limit: Int) throws -> (close: CLIRunner.Result, rounds: Int) {
+        var close = CLIRunner.Result(status: 1, stdout: "", stderr: "")
+        var rounds = 0
+        while close.status == 1 && rounds < limit {
+            #expect(try run(["round", "respond", twoGoods, "--dir", "journal"], in: folder).status == 0)
+            close = try run(["round", "close", "--dir", "journal", "--quiet"], in: folder)
+            rounds += 1
+        }
+        return (close, rounds)
+    }
+
     @Test func threeRoundsOfOpenRespondClose() throws {
         let folder = Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -79,13 +92,7 @@ import Testing
         let folder = Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.openTwoGoods(in: folder, tolerance: "0.5")
-        var close = CLIRunner.Result(status: 1, stdout: "", stderr: "")
-        var rounds = 0
-        while close.status == 1 && rounds < 30 {
-            #expect(try Self.run(["round", "respond", Self.twoGoods, "--dir", "journal"], in: folder).status == 0)
-            close = try Self.run(["round", "close", "--dir", "journal", "--quiet"], in: folder)
-            rounds += 1
-        }
+        let (close, rounds) = try Self.cycleUntilFinal(in: folder, limit: 30)
         #expect(close.status == 0 && close.stdout == "round \(rounds): converged\n", "\(close.stderr)")
         let before = Self.tree(folder)
         let again = try Self.run(["round", "close", "--dir", "journal", "--quiet"], in: folder)
@@ -143,13 +150,7 @@ import Testing
         #expect(settings.contains("\"board\": \"\(board)\""))
         let memory = try String(contentsOf: folder.appendingPathComponent("journal/rounds/0001/board.json"), encoding: .utf8)
         #expect(memory.contains(board == "newton" ? "\"newton\": {" : "\"anderson\": {"))
-        var close = CLIRunner.Result(status: 1, stdout: "", stderr: "")
-        var rounds = 0
-        while close.status == 1 && rounds < 100 {
-            #expect(try Self.run(["round", "respond", Self.twoGoods, "--dir", "journal"], in: folder).status == 0)
-            close = try Self.run(["round", "close", "--dir", "journal", "--quiet"], in: folder)
-            rounds += 1
-        }
+        let (close, rounds) = try Self.cycleUntilFinal(in: folder, limit: 100)
         #expect(close.status == 0 && close.stdout == "round \(rounds): converged\n", "\(close.stderr)")
         #expect(rounds == planned["rounds"] as? Int)
         if board == "newton" {
