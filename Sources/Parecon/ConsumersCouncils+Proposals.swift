@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 extension PlanningProblem {
@@ -22,7 +23,7 @@ extension PlanningProblem {
             for i in 0..<n {
                 if spending[i] > 0 {
                     ws.demand[i] = spending[i] / p[i]
-                    welfare -= spending[i] * Foundation.log(p[i])
+                    welfare -= spending[i] * Glibc.log(p[i])
                 } else {
                     ws.demand[i] = 0
                 }
@@ -32,14 +33,14 @@ extension PlanningProblem {
             let sigma = group.sigma
             let count = group.councils.count
             let denominators = ws.cesDenominators[g], shares = ws.cesShares[g]
-            for k in 0..<n { ws.cesPower[k] = p[k] > 0 ? Foundation.pow(p[k], 1 - sigma) : 0 }
+            for k in 0..<n { ws.cesPower[k] = p[k] > 0 ? Glibc.pow(p[k], 1 - sigma) : 0 }
             group.weightsToSigma.elements.withUnsafeBufferPointer { a in
                 BLAS.gemv(.none, rows: count, columns: n, alpha: 1, a: a.baseAddress!,
                           x: ws.cesPower.baseAddress!, beta: 0, y: denominators.baseAddress!)
                 group.allowance.withUnsafeBufferPointer { budget in
                     for c in 0..<count {
                         shares[c] = budget[c] / denominators[c]
-                        welfare += budget[c] * Foundation.log(denominators[c]) / (sigma - 1)
+                        welfare += budget[c] * Glibc.log(denominators[c]) / (sigma - 1)
                     }
                 }
                 BLAS.gemv(.transposed, rows: count, columns: n, alpha: 1, a: a.baseAddress!,
@@ -47,7 +48,7 @@ extension PlanningProblem {
             }
             welfare += group.welfareConstant
             for i in 0..<n where ws.cesSum[i] != 0 {
-                ws.demand[i] += ws.cesSum[i] * Foundation.pow(p[i], -sigma)
+                ws.demand[i] += ws.cesSum[i] * Glibc.pow(p[i], -sigma)
             }
         }
         return welfare
@@ -68,10 +69,10 @@ extension Economy {
         case let .ces(sigma, _):
             var denominator = 0.0
             for i in weights.indices where weights[i] > 0 {
-                denominator += Foundation.pow(weights[i], sigma) * Foundation.pow(prices[i], 1 - sigma)
+                denominator += Glibc.pow(weights[i], sigma) * Glibc.pow(prices[i], 1 - sigma)
             }
             return weights.indices.map {
-                weights[$0] > 0 ? budget * Foundation.pow(weights[$0], sigma) * Foundation.pow(prices[$0], -sigma) / denominator : 0
+                weights[$0] > 0 ? budget * Glibc.pow(weights[$0], sigma) * Glibc.pow(prices[$0], -sigma) / denominator : 0
             }
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reading and writing economy files (`"format": "parecon-economy/1"`, DESIGN §7).
 ///
@@ -98,11 +99,11 @@ struct FileReadError: Error, CustomStringConvertible {
 
 /// Reads a whole file as bytes.
 func readFile(_ path: String) throws(FileReadError) -> [UInt8] {
-    var isDirectory: ObjCBool = false
+    var isDirectory = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw FileReadError(description: "cannot read the file: it does not exist")
     }
-    if isDirectory.boolValue { throw FileReadError(description: "cannot read the file: it is a directory") }
+    if isDirectory { throw FileReadError(description: "cannot read the file: it is a directory") }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw FileReadError(description: "cannot read the file: permission denied or I/O error")
     }

@@ -1,5 +1,6 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The workers' councils' half of a round in one pass over the technology matrices.
@@ -155,9 +156,16 @@ final class FusedHelper: @unchecked Sendable {
 
     init() {
         job.initialize(to: nil)
-        let thread = Thread { [self] in loop() }
-        thread.name = "parecon-fused-round"
-        thread.start()
+        // A POSIX thread (Foundation's `Thread` is not in FoundationEssentials); it holds the
+        // helper until `stop()` ends its loop.
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            let helper = Unmanaged<FusedHelper>.fromOpaque(context!).takeRetainedValue()
+            helper.loop()
+            return nil
+        }, Unmanaged.passRetained(self).toOpaque())
+        precondition(created == 0, "cannot start the fused round's thread: \(String(cString: strerror(created)))")
+        pthread_detach(thread)
     }
 
     private func loop() {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// Buffers of the second-order board, allocated once when that board is chosen.
@@ -127,7 +128,7 @@ extension PlanningProblem {
         for (g, group) in cesGroups.enumerated() {
             let sigma = group.sigma
             let denominators = ws.cesDenominators[g]
-            for k in 0..<n { ws.cesPower[k] = ws.prices[k] > 0 ? Foundation.pow(ws.prices[k], -sigma) : 0 }
+            for k in 0..<n { ws.cesPower[k] = ws.prices[k] > 0 ? Glibc.pow(ws.prices[k], -sigma) : 0 }
             group.weightsToSigma.elements.withUnsafeBufferPointer { a in
                 group.allowance.withUnsafeBufferPointer { budget in
                     for c in 0..<group.councils.count {

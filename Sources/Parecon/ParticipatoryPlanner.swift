@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Settings that cannot be used.
 public struct PlanningSettingsError: Error, Sendable, Equatable, CustomStringConvertible {

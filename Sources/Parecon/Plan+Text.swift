@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension Plan {
     /// Writes the plan as a plain-text report: status, rounds and time; indicative prices; what
@@ -95,10 +96,16 @@ func writeTable<Target: TextOutputStream>(rows: Int, to out: inout Target, _ row
 }
 
 /// Appends `cell` padded with spaces (or cut) to `length`, as Foundation's
-/// `padding(toLength:withPad:startingAt:)` does, which counts UTF-16 units; ASCII without it.
-private func pad(_ cell: String, to length: Int, into line: inout String) {
+/// `padding(toLength:withPad:startingAt:)` does, which counts UTF-16 units.
+func pad(_ cell: String, to length: Int, into line: inout String) {
     guard cell.utf8.allSatisfy({ $0 < 0x80 }) else {
-        line += cell.padding(toLength: length, withPad: " ", startingAt: 0)
+        let units = cell.utf16.count
+        if units >= length {
+            line += String(decoding: cell.utf16.prefix(length), as: UTF16.self)
+        } else {
+            line += cell
+            line += String(repeating: " ", count: length - units)
+        }
         return
     }
     let count = cell.utf8.count
@@ -126,12 +133,18 @@ public func significant(_ value: Double) -> String {
 }
 
 /// `value` as C's `snprintf` prints it with `format` (one double conversion), which is what
-/// `String(format:)` prints (checked on 3.6 million values, infinities and NaNs included), in half
-/// its time and through a stack buffer; a longer result goes through `String(format:)`.
-private func printed(_ format: String, _ value: Double) -> String {
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
+/// Foundation's `String(format:)` prints (checked on 3.6 million values, infinities and NaNs
+/// included), in half its time and through a stack buffer; a longer result gets a buffer its size.
+func printed(_ format: String, _ value: Double) -> String {
+    let short: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer in
         let length = withVaList([value]) { vsnprintf(buffer.baseAddress, buffer.count, format, $0) }
-        guard length >= 0, Int(length) < buffer.count else { return String(format: format, value) }
+        guard length >= 0, Int(length) < buffer.count else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(length)), as: UTF8.self)
     }
+    if let short { return short }
+    let length = Int(withVaList([value]) { vsnprintf(nil, 0, format, $0) })
+    guard length > 0 else { return "" }
+    var bytes = [CChar](repeating: 0, count: length + 1)
+    _ = withVaList([value]) { vsnprintf(&bytes, bytes.count, format, $0) }
+    return String(decoding: bytes.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

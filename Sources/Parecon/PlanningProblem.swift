@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The economy in the dense, solver-ready form that the round loop streams through BLAS.
@@ -127,15 +128,15 @@ struct PlanningProblem: Sendable {
             let budget = council.allowance
             switch council.preferences {
             case .cobbDouglas:
-                constant += budget * Foundation.log(budget)
+                constant += budget * Glibc.log(budget)
                 for i in 0..<n where weights[i] > 0 {
                     spending[i] += budget * weights[i]
-                    constant += budget * weights[i] * Foundation.log(weights[i])
+                    constant += budget * weights[i] * Glibc.log(weights[i])
                 }
             case let .ces(sigma, _):
                 var group = groups[sigma] ?? ([], [], [])
                 group.councils.append(c)
-                group.rows.append(weights.map { $0 > 0 ? Foundation.pow($0, sigma) : 0 })
+                group.rows.append(weights.map { $0 > 0 ? Glibc.pow($0, sigma) : 0 })
                 group.allowance.append(budget)
                 groups[sigma] = group
             }
@@ -147,7 +148,7 @@ struct PlanningProblem: Sendable {
             return CESGroup(
                 sigma: sigma, councils: group.councils, weightsToSigma: Matrix(group.rows.isEmpty ? [] : group.rows),
                 allowance: group.allowance,
-                welfareConstant: group.allowance.reduce(0) { $0 + $1 * Foundation.log($1) })
+                welfareConstant: group.allowance.reduce(0) { $0 + $1 * Glibc.log($1) })
         }
         proposalNumbers = numbers
         responseNumbers = responses

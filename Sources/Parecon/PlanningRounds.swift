@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The participatory procedure one round at a time: the economy in solver form, the board's

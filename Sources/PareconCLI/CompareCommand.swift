@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `parecon compare FILE`: the participatory procedure beside the central planner.
@@ -67,7 +68,7 @@ struct CompareCommand: ParsableCommand {
     func validate() throws {
         var problems = participatorySettings.problems().map(PlanCommand.optionMessage)
         if Set(board).count != board.count { problems.append("--board names a board twice") }
-        problems += centralSettings.problems().map { PlanCommand.optionMessage($0).replacingOccurrences(of: "--tolerance", with: "--central-tolerance") }
+        problems += centralSettings.problems().map { PlanCommand.optionMessage($0).replacing("--tolerance", with: "--central-tolerance") }
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "; ")) }
     }
 

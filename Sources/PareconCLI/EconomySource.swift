@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// Where a command's economy comes from: an economy file (JSON or compact), an economy calibrated

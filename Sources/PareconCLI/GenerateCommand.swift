@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// The file format `parecon generate` writes.
@@ -62,7 +63,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let economy = try source.load()
         guard let output else {
-            FileHandle.standardOutput.write(Data(fileFormat.encode(economy)))
+            fileFormat.encode(economy).withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
             return
         }
         do {

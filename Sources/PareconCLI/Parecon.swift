@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `parecon`: participatory economic planning from the command line.
@@ -26,13 +27,13 @@ struct Parecon: ParsableCommand {
             try command.run()
         } catch let error as PlanNotConverged {
             _ = error
-            Foundation.exit(1)
+            Glibc.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 // --help, --version: a clean exit with text on stdout.
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
             switch error {
             case is EconomyError, is PlanningSettingsError, is CLIError:
@@ -43,7 +44,7 @@ struct Parecon: ParsableCommand {
                 if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
                 standardError.write("parecon: " + text + "\n")
             }
-            Foundation.exit(2)
+            Glibc.exit(2)
         }
     }
 
@@ -67,10 +68,30 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
 }
 
+/// Writes all of `bytes` to the file `descriptor` (retrying short and interrupted writes), as
+/// Foundation's `FileHandle.write` did; stops at the first other error.
+func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
+    var offset = 0
+    while offset < bytes.count {
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
+        }
+        offset += written
+    }
+}
+
+/// Writes the UTF-8 of `string` to the file `descriptor`.
+func writeAll(_ descriptor: Int32, _ string: String) {
+    var string = string
+    string.withUTF8 { writeAll(descriptor, UnsafeRawBufferPointer($0)) }
+}
+
 /// Standard error as a `TextOutputStream`.
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
+        writeAll(STDERR_FILENO, string)
     }
 }
 
@@ -79,6 +100,6 @@ nonisolated(unsafe) var standardError = StandardError()
 /// Standard output as a `TextOutputStream`, buffered.
 struct StandardOutput: TextOutputStream {
     mutating func write(_ string: String) {
-        FileHandle.standardOutput.write(Data(string.utf8))
+        writeAll(STDOUT_FILENO, string)
     }
 }

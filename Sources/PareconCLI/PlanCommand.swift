@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `parecon plan FILE`: run the participatory rounds on an economy file.

@@ -50,5 +50,6 @@ struct ProgressTable {
     }
 }
 
-import Foundation
-private func pow10(_ x: Double) -> Double { Foundation.pow(10, x) }
+import FoundationEssentials
+import Glibc
+private func pow10(_ x: Double) -> Double { Glibc.pow(10, x) }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `parecon round ...`: serve a facilitation board that collects real councils' proposals round

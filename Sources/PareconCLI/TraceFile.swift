@@ -1,9 +1,10 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `--trace FILE.csv`: one CSV row per round, written as the rounds run.
 struct TraceFile {
-    private let handle: FileHandle
+    private let descriptor: Int32
     private let path: String
     private var buffer = ""
 
@@ -11,10 +12,11 @@ struct TraceFile {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CLIError(description: "\(path): cannot create the trace file")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw CLIError(description: "\(path): cannot open the trace file for writing")
         }
-        self.handle = handle
+        self.descriptor = descriptor
         self.path = path
         buffer = RoundRecord.csvHeader + "\n"
     }
@@ -25,12 +27,14 @@ struct TraceFile {
     }
 
     private mutating func flush() {
-        handle.write(Data(buffer.utf8))
+        writeAll(descriptor, buffer)
         buffer = ""
     }
 
     mutating func close() throws {
         flush()
-        try handle.close()
+        if Glibc.close(descriptor) != 0 {
+            throw CLIError(description: "\(path): cannot write the trace file: \(String(cString: strerror(errno)))")
+        }
     }
 }

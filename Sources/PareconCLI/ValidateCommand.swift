@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Parecon
 
 /// `parecon validate FILE`: check an economy file without planning.
@@ -22,10 +23,17 @@ struct ValidateCommand: ParsableCommand {
     static func formatName(_ path: String) -> String {
         // Only the file's first bytes: reading all of a large compact file would double the
         // memory that loading it takes.
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "parecon-economy/1" }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: CompactEconomyFile.magic.count)) ?? Data()
-        return CompactEconomyFile.isCompact([UInt8](head)) ? "compact (.peb)" : "parecon-economy/1"
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "parecon-economy/1" }
+        defer { close(descriptor) }
+        var head = [UInt8](repeating: 0, count: CompactEconomyFile.magic.count)
+        var count = 0
+        while count < head.count {
+            let got = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if got <= 0 { break }
+            count += got
+        }
+        return CompactEconomyFile.isCompact(Array(head.prefix(count))) ? "compact (.peb)" : "parecon-economy/1"
     }
 
     func run() throws {

@@ -61,6 +61,22 @@ import Testing
             for digits in [0, 2, 3, 6] { #expect(fixed(value, digits) == String(format: "%.\(digits)f", value)) }
         }
     }
+
+    /// The library's other formats (reports of rounds, tables and comparisons), which print through
+    /// `printed` instead of `String(format:)` so that the library needs no Foundation; results longer
+    /// than the stack buffer (48 bytes) included.
+    @Test func otherFormatsPrintAsStringFormatDoes() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 1.0 / 3, 99.99, 1e-5, 1e300, -1e300, .greatestFiniteMagnitude, .infinity, .nan]
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<500 {
+            values.append((random.uniform() - 0.5) * Foundation.pow(10, Double(Int(random.uniform() * 40) - 20)))
+        }
+        for value in values {
+            for format in ["%+.4g %%", "%.4f", "%.4g", "%.3g", "%.2g", "%.2f", "%.60f", "%.400f", "%f"] {
+                #expect(printed(format, value) == String(format: format, value), "\(format) \(value)")
+            }
+        }
+    }
 }
 
 /// The plan's JSON written in pieces, the activity straight from the plan's arrays, is the text

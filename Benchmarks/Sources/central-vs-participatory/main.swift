@@ -20,6 +20,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation  // String(format:), no longer visible through Parecon, which imports FoundationEssentials
 import Parecon
 import PareconLinearAlgebra
 

@@ -15,6 +15,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation  // String(format:), no longer visible through Parecon, which imports FoundationEssentials
 import PareconLinearAlgebra
 import RoundFixture
 

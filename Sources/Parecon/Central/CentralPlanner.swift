@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// One iteration of the central planner, as its progress table shows it.
@@ -212,7 +213,7 @@ extension InteriorPointMethod {
         let affine = try direction(goodsTarget: cg, resourceTarget: cr, lowerTarget: cl, upperTarget: cu, iteration: iteration)
         let affineStep = maxStep(affine, fraction: 1)
         let affineBarrier = predictedBarrier(affine, alpha: affineStep)
-        centering = min(1, Foundation.pow(max(affineBarrier, 0) / mu, 3))
+        centering = min(1, Glibc.pow(max(affineBarrier, 0) / mu, 3))
         // Corrector: aim at σμ, with the second-order term of the affine step. The products are
         // not driven down much faster than the balances and the councils' conditions converge
         // (μ ≥ 0.1 μ₀ r/r₀, the neighbourhood of infeasible path-following methods): a μ far

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The consumers' councils in the central planner's computation: their closed-form demands and
@@ -61,7 +62,7 @@ struct ConsumersDualTerms {
         let n = goodCount, sigma = group.sigma
         var oneMinus = [Double](repeating: 0, count: n), minus = [Double](repeating: 0, count: n)
         for i in 0..<n where p[i] > 0 {
-            minus[i] = Foundation.pow(p[i], -sigma)
+            minus[i] = Glibc.pow(p[i], -sigma)
             oneMinus[i] = minus[i] * p[i]
         }
         var denominators = [Double](repeating: 0, count: group.councils.count)
@@ -119,15 +120,15 @@ extension ConsumersDualTerms {
     ///     CES:           B_c log B_c + B_c log D_c / (σ − 1)
     func welfare(at p: [Double], problem: PlanningProblem) -> Double {
         var total = problem.cobbDouglasWelfareConstant
-        for i in 0..<goodCount where cobbDouglasSpending[i] > 0 { total -= cobbDouglasSpending[i] * Foundation.log(p[i]) }
+        for i in 0..<goodCount where cobbDouglasSpending[i] > 0 { total -= cobbDouglasSpending[i] * Glibc.log(p[i]) }
         for group in cesGroups {
             var oneMinus = [Double](repeating: 0, count: goodCount)
-            for i in 0..<goodCount where p[i] > 0 { oneMinus[i] = Foundation.pow(p[i], 1 - group.sigma) }
+            for i in 0..<goodCount where p[i] > 0 { oneMinus[i] = Glibc.pow(p[i], 1 - group.sigma) }
             var denominators = [Double](repeating: 0, count: group.councils.count)
             BLAS.gemv(.none, a: group.weightsToSigma, x: oneMinus, beta: 0, y: &denominators)
             total += group.welfareConstant
             for c in 0..<group.councils.count {
-                total += group.allowance[c] * Foundation.log(denominators[c]) / (group.sigma - 1)
+                total += group.allowance[c] * Glibc.log(denominators[c]) / (group.sigma - 1)
             }
         }
         return total

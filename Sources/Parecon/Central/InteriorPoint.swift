@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The central planner's computation: a primal–dual interior-point method (Mehrotra

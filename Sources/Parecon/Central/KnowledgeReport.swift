@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A planner who does not know everything (DESIGN §3): it plans with the technologies it
 /// believes in (``PlannerKnowledge``), its plan is carried out by the true councils
@@ -55,7 +56,7 @@ public struct KnowledgeReport: Sendable {
     /// bundle by `t` changes welfare by `(Σ_c B_c) log t`; the loss equals `1 − t`.
     public var consumptionEquivalentLoss: Double {
         let total = truth.consumersCouncils.reduce(0) { $0 + $1.allowance }
-        return 1 - Foundation.exp(-welfareLoss / total)
+        return 1 - Glibc.exp(-welfareLoss / total)
     }
 
     /// Goods whose consumers' councils received less than planned (beyond the tolerance).

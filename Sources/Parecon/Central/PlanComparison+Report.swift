@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension PlanComparison {
     /// Writes the comparison as one plain-text table, a column per planner, and notes on what
@@ -20,7 +21,7 @@ extension PlanComparison {
         row("welfare") { significant($0.welfare) }
         row("welfare gap to central") { column in
             let gap = welfareGap(column)
-            return scientific(gap.absolute) + " (" + String(format: "%.2g", 100 * gap.consumptionEquivalent) + " %)"
+            return scientific(gap.absolute) + " (" + printed("%.2g", 100 * gap.consumptionEquivalent) + " %)"
         }
         row("distance of activities") { scientific($0.activityDistance) }
         row("distance of consumption") { scientific($0.consumptionDistance) }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// The participatory procedure beside the central planner on the same economy (and, when asked,
@@ -146,7 +147,7 @@ public struct PlanComparison: Sendable {
     public func welfareGap(_ column: Column) -> (absolute: Double, consumptionEquivalent: Double) {
         let gap = central.plan.welfare - column.welfare
         let total = economy.consumersCouncils.reduce(0) { $0 + $1.allowance }
-        return (gap, 1 - Foundation.exp(-gap / total))
+        return (gap, 1 - Glibc.exp(-gap / total))
     }
 }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// A plan carried out by the true workers' councils, which can only do what their true
@@ -151,12 +152,12 @@ extension Economy {
             var logU = 0.0
             switch council.preferences {
             case .cobbDouglas:
-                for i in weights.indices where weights[i] > 0 { logU += weights[i] * Foundation.log(consumption[c, i]) }
+                for i in weights.indices where weights[i] > 0 { logU += weights[i] * Glibc.log(consumption[c, i]) }
             case let .ces(sigma, _):
                 let rho = (sigma - 1) / sigma
                 var sum = 0.0
-                for i in weights.indices where weights[i] > 0 { sum += weights[i] * Foundation.pow(consumption[c, i], rho) }
-                logU = Foundation.log(sum) / rho
+                for i in weights.indices where weights[i] > 0 { sum += weights[i] * Glibc.pow(consumption[c, i], rho) }
+                logU = Glibc.log(sum) / rho
             }
             total += council.allowance * logU
         }

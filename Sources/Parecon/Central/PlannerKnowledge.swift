@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A `--knowledge` value that cannot be used.
 public struct PlannerKnowledgeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -101,7 +102,7 @@ public enum PlannerKnowledge: Sendable, Equatable, CustomStringConvertible {
             }
         case let .noise(s):
             for w in councils.indices {
-                councils[w].uses = councils[w].uses.map { Quantity($0.id, $0.amount * Foundation.exp(s * random.normal() - s * s / 2)) }
+                councils[w].uses = councils[w].uses.map { Quantity($0.id, $0.amount * Glibc.exp(s * random.normal() - s * s / 2)) }
             }
         case let .stale(f):
             for w in councils.indices {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The compact economy file (`parecon-economy-binary/1`): the same economy as a
 /// `parecon-economy/1` JSON file, as little-endian arrays — the councils' technologies and
@@ -202,9 +203,8 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
 /// file of hundreds of megabytes is held once); a file that cannot be read is an ``EconomyError``
 /// naming it.
 func readWholeFile(_ path: String) throws(EconomyError) -> [UInt8] {
-    let (handle, size) = try openForReading(path)
-    defer { try? handle.close() }
-    let descriptor = handle.fileDescriptor
+    let (descriptor, size) = try openForReading(path)
+    defer { close(descriptor) }
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
         var done = 0
@@ -223,22 +223,22 @@ func fileFailure(_ path: String, _ message: String) -> EconomyError {
     EconomyError(file: path, problems: [EconomyProblem(location: "", field: "", message: message)])
 }
 
-/// The file at `path` opened for reading, and its size; a file that cannot be read is an
-/// ``EconomyError`` naming it.
-func openForReading(_ path: String) throws(EconomyError) -> (FileHandle, Int) {
-    var isDirectory: ObjCBool = false
+/// The file at `path` opened for reading (a descriptor the caller closes), and its size; a file
+/// that cannot be read is an ``EconomyError`` naming it.
+func openForReading(_ path: String) throws(EconomyError) -> (Int32, Int) {
+    var isDirectory = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw fileFailure(path, "cannot read the file: it does not exist")
     }
-    if isDirectory.boolValue { throw fileFailure(path, "cannot read the file: it is a directory") }
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw fileFailure(path, "cannot read the file: permission denied") }
-    let descriptor = handle.fileDescriptor
+    if isDirectory { throw fileFailure(path, "cannot read the file: it is a directory") }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw fileFailure(path, "cannot read the file: permission denied") }
     let size = Int(lseek(descriptor, 0, SEEK_END))
     guard size >= 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
-        try? handle.close()
+        close(descriptor)
         throw fileFailure(path, "cannot read the file: it cannot be sized")
     }
-    return (handle, size)
+    return (descriptor, size)
 }
 
 /// A file that could not be written.
@@ -250,28 +250,36 @@ public struct FileWriteError: Error, Sendable, CustomStringConvertible {
 
 func writeFile(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
     guard FileManager.default.createFile(atPath: path, contents: nil) else {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        throw FileWriteError(path: path, reason: exists && isDirectory.boolValue ? "it is a directory"
+        throw FileWriteError(path: path, reason: exists && isDirectory ? "it is a directory"
                              : "the folder does not exist or is not writable")
     }
-    guard let handle = FileHandle(forWritingAtPath: path) else {
+    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
         throw FileWriteError(path: path, reason: "cannot open it for writing")
     }
-    do {
-        try bytes.withUnsafeBytes { buffer in
-            // Chunks, so that a large file is not copied into one `Data` at once.
-            var offset = 0
-            while offset < buffer.count {
-                let end = min(offset + (64 << 20), buffer.count)
-                try handle.write(contentsOf: Data(bytes: buffer.baseAddress! + offset, count: end - offset))
-                offset = end
+    let failure: Int32? = bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, min(buffer.count - offset, 64 << 20))
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
+            offset += written
         }
-        try handle.close()
-    } catch {
-        throw FileWriteError(path: path, reason: "\(error)")
+        return nil
     }
+    if close(descriptor) != 0, failure == nil {
+        throw FileWriteError(path: path, reason: systemMessage(errno))
+    }
+    if let failure { throw FileWriteError(path: path, reason: systemMessage(failure)) }
+}
+
+/// The C library's text for `code` (`strerror`), e.g. "No space left on device".
+func systemMessage(_ code: Int32) -> String {
+    String(cString: strerror(code))
 }
 
 /// Writes little-endian numbers into a buffer of the file's exact size.

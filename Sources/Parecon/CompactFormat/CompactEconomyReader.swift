@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A problem with the layout of a compact economy file (before the economy's own checks).
 struct CompactLayoutError: Error {

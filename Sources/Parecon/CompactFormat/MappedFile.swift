@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A file mapped read-only into memory (a file that cannot be mapped, such as an empty one, is
 /// read instead). The compact reader hands the mapped pages back as it goes
@@ -10,9 +11,9 @@ final class MappedFile {
     let isMapped: Bool
 
     init(path: String) throws(EconomyError) {
-        let (handle, size) = try openForReading(path)
-        defer { try? handle.close() }
-        if size > 0, let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, handle.fileDescriptor, 0), address != MAP_FAILED {
+        let (descriptor, size) = try openForReading(path)
+        defer { close(descriptor) }
+        if size > 0, let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED {
             bytes = UnsafeRawBufferPointer(start: address, count: size)
             isMapped = true
         } else {
@@ -34,12 +35,12 @@ final class MappedFile {
 
     /// Whether the file at `path` starts with `prefix` (reads only that many bytes).
     static func startsWith(_ prefix: [UInt8], path: String) throws(EconomyError) -> Bool {
-        let (handle, _) = try openForReading(path)
-        defer { try? handle.close() }
+        let (descriptor, _) = try openForReading(path)
+        defer { close(descriptor) }
         var head = [UInt8](repeating: 0, count: prefix.count)
         var done = 0
         while done < prefix.count {
-            let got = head.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress! + done, prefix.count - done) }
+            let got = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, prefix.count - done) }
             if got <= 0 { break }
             done += got
         }

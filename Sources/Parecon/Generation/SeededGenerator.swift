@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The project's own seeded random number generator (xoshiro256**, seeded through SplitMix64),
 /// so that a generated economy is the same for a seed on every platform and Swift version —
@@ -52,6 +53,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     public mutating func normal() -> Double {
         let u1 = 1 - uniform()  // in (0, 1]
         let u2 = uniform()
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+        return (-2 * Glibc.log(u1)).squareRoot() * Glibc.cos(2 * Double.pi * u2)
     }
 }

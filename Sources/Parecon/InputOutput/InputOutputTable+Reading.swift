@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// Reading a table folder in the layout of `../shared/data/io/README.md`:
@@ -20,12 +21,12 @@ extension InputOutputTable {
 
     /// Reads and validates the table in `folder`.
     public static func read(folder: String) throws(InputOutputError) -> InputOutputTable {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             throw InputOutputError(folder: folder, problems: [InputOutputProblem(
                 message: "no such folder; expected a folder holding table.csv, sectors.csv and meta.json")])
         }
-        guard isDirectory.boolValue else {
+        guard isDirectory else {
             throw InputOutputError(folder: folder, problems: [InputOutputProblem(
                 message: "is a file, not a folder; expected a folder holding table.csv, sectors.csv and meta.json")])
         }
@@ -48,7 +49,7 @@ struct TableFolderReader {
     }
 
     private mutating func bytes(of file: String) -> [UInt8]? {
-        let path = (folder as NSString).appendingPathComponent(file)
+        let path = PathComponents.appending(folder, file)
         do {
             return try readFile(path)
         } catch {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// A national input–output table of one year (DESIGN §6), validated: money flows `Z` between
@@ -275,7 +276,7 @@ extension InputOutputTable {
             + radius.summary + ", not below 1, so (I − A)⁻¹ is not non-negative and no positive final demand can be produced"
         if !heavy.isEmpty {
             message += "; sectors whose inputs cost at least their output (column sum of A): "
-                + heavy.prefix(5).map { "\($0.0) (\(String(format: "%.3g", $0.1)))" }.joined(separator: ", ")
+                + heavy.prefix(5).map { "\($0.0) (\(printed("%.3g", $0.1)))" }.joined(separator: ", ")
                 + (heavy.count > 5 ? ", ... (\(heavy.count) in all)" : "")
         }
         message += "; check the output row and the flows' units"

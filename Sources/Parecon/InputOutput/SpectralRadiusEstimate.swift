@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// Bounds on the spectral radius `ρ(A)` of a non-negative square matrix — whether an
@@ -133,8 +134,8 @@ public struct SpectralRadiusEstimate: Sendable, Equatable {
     /// `≈ 0.4144` when the bracket is tight, `between 0.98 and 1.03` otherwise.
     var summary: String {
         if upperBound - lowerBound <= 1e-4 * upperBound {
-            return "≈ " + String(format: "%.4f", estimate)
+            return "≈ " + printed("%.4f", estimate)
         }
-        return "between " + String(format: "%.4g", lowerBound) + " and " + String(format: "%.4g", upperBound)
+        return "between " + printed("%.4g", lowerBound) + " and " + printed("%.4g", upperBound)
     }
 }

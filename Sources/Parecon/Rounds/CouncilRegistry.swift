@@ -141,13 +141,13 @@ public struct CouncilRegistry: Sendable, Equatable {
     /// A council's proposal file name, without `.json`: its id, with `%` written `%25` and `/`
     /// written `%2F` (a file name cannot hold a `/`; calibrated councils are named `SECTOR/wK`).
     public static func proposalFileName(_ id: String) -> String {
-        id.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+        id.replacing("%", with: "%25").replacing("/", with: "%2F")
     }
 
     /// The council id that a proposal file's name (without `.json`) stands for: the inverse of
     /// ``proposalFileName(_:)``.
     public static func councilID(fileName: String) -> String {
-        fileName.replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%25", with: "%")
+        fileName.replacing("%2F", with: "/").replacing("%25", with: "%")
     }
 
     // MARK: File

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The councils of an economy file, simulated so that the journal's whole cycle runs end to end
 /// (`parecon round respond`): at the open round's published prices every council writes the

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PareconLinearAlgebra
 
 /// What the second-order board hears in one round besides the totals: the councils' local
@@ -49,7 +50,7 @@ enum JournalBoard {
                     // (B / D) α^σ p^(−σ); with D = B and "α^σ" = d p^σ it forms the reported d.
                     var group = groups[consumer.sigma] ?? ([], [], [])
                     group.councils.append(c)
-                    group.rows.append((0..<n).map { consumer.requests[$0] > 0 ? consumer.requests[$0] * Foundation.pow(p[$0], consumer.sigma) : 0 })
+                    group.rows.append((0..<n).map { consumer.requests[$0] > 0 ? consumer.requests[$0] * Glibc.pow(p[$0], consumer.sigma) : 0 })
                     group.allowance.append(consumer.allowance)
                     groups[consumer.sigma] = group
                 }

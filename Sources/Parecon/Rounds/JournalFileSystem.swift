@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,8 +44,8 @@ final class JournalFileSystem {
     }
 
     func isDirectory(_ relative: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDirectory) && isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path(relative), isDirectory: &isDirectory) && isDirectory
     }
 
     /// The file's bytes, or `nil` if it does not exist.
@@ -83,8 +83,8 @@ final class JournalFileSystem {
     @discardableResult
     func write(_ bytes: [UInt8], to relative: String) throws(JournalError) -> WriteOutcome {
         if let present = try readIfPresent(relative), present == bytes { return .unchanged }
-        let folder = (relative as NSString).deletingLastPathComponent
-        let name = (relative as NSString).lastPathComponent
+        let folder = PathComponents.deletingLast(relative)
+        let name = PathComponents.last(relative)
         try createFolders(folder)
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp.\(getpid())"
         let descriptor = open(path(temporary), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -126,11 +126,11 @@ final class JournalFileSystem {
             do {
                 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             } catch {
-                throw JournalError(file: root, "cannot create the folder: \(error.localizedDescription)")
+                throw JournalError(file: root, "cannot create the folder: \(describe(error))")
             }
             return
         }
-        let parent = (relative as NSString).deletingLastPathComponent
+        let parent = PathComponents.deletingLast(relative)
         try createFolders(parent)
         if mkdir(path(relative), 0o755) != 0 && errno != EEXIST {
             throw systemError(relative, "cannot create the folder")
@@ -170,6 +170,19 @@ final class JournalFileSystem {
         guard descriptor >= 0 else { throw systemError(relative, "cannot open the folder") }
         defer { close(descriptor) }
         if fsync(descriptor) != 0 && errno != EINVAL { throw systemError(relative, "cannot flush the folder to disk") }
+    }
+
+    /// What Foundation's `localizedDescription` says for the errors `createDirectory` throws
+    /// (FoundationEssentials has no `localizedDescription`; the texts are Foundation's).
+    private func describe(_ error: any Error) -> String {
+        guard let error = error as? CocoaError else { return "\(error)" }
+        let reasons: [Int: String] = [
+            4: "The file doesn’t exist.", 257: "You don’t have permission.", 513: "You don’t have permission.",
+            514: "The file name is invalid.", 516: "A file with the same name already exists.",
+            640: "There isn’t enough space.", 642: "The volume is read only.",
+        ]
+        let code = error.code.rawValue
+        return "The operation could not be completed. " + (reasons[code] ?? "(NSCocoaErrorDomain error \(code).)")
     }
 
     private func systemError(_ relative: String, _ what: String) -> JournalError {

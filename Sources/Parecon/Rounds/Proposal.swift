@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A council's proposal for one round (`"format": "parecon-proposal/1"`), as the council submits
 /// it in `rounds/NNNN/proposals/<council>.json`.
@@ -98,7 +99,7 @@ struct ProposalCheck: Sendable, Equatable {
         var reader = JournalFieldReader(file: file)
         defer { problems = reader.problems }
         problems = []
-        let name = (file as NSString).lastPathComponent
+        let name = PathComponents.last(file)
         guard name.hasSuffix(".json") else {
             reader.report("", "not a proposal: a proposal file's name ends in .json (e.g. proposals/<council>.json)")
             return

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A folder that records participatory planning as real councils do it, round by round
 /// (docs/rounds.md):

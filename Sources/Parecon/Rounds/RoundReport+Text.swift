@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension RoundReport {
     /// The report as `parecon round close` prints it: the outcome, the rejected files with their
@@ -39,7 +40,7 @@ extension RoundReport {
 
         func source(_ source: Source) -> String {
             switch source {
-            case let .submitted(file): return (file as NSString).lastPathComponent
+            case let .submitted(file): return PathComponents.last(file)
             case let .carriedForward(round): return "round \(round)'s (carried forward)"
             case .missing: return "none"
             }
@@ -88,7 +89,7 @@ extension RoundReport {
         var rows = [["council", "kind", "proposal", "verdict at the indicative prices"]]
         func source(_ source: Source) -> String {
             switch source {
-            case let .submitted(file): return (file as NSString).lastPathComponent
+            case let .submitted(file): return PathComponents.last(file)
             case .carriedForward, .missing: return "not yet"
             }
         }
@@ -123,7 +124,7 @@ extension RoundReport {
     }
 
     static func moveRow(_ id: String, _ old: Double, _ new: Double) -> [String] {
-        let change = old > 0 ? String(format: "%+.4g %%", 100 * (new - old) / old) : "-"
+        let change = old > 0 ? printed("%+.4g %%", 100 * (new - old) / old) : "-"
         return [id, significant(old), significant(new), change]
     }
 }
