@@ -7,7 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Parecon
 import PareconLinearAlgebra
 
@@ -26,7 +25,7 @@ public enum ScaleEconomy: Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .calibrated(folder, k, c, s, seed, _, _, _):
-            return "\((folder as NSString).lastPathComponent) K=\(k) C=\(c) S=\(s) seed=\(seed)"
+            return "\(folder.split(separator: "/").last.map(String.init) ?? folder) K=\(k) C=\(c) S=\(s) seed=\(seed)"
         case let .synthetic(n, w, c, d, seed):
             return "synthetic \(w)x\(n) C=\(c) density=\(d) seed=\(seed)"
         case let .file(path):
@@ -150,7 +149,7 @@ public struct ObservedComparison: Sendable {
     public init(plan: Plan, economy: Economy, table: InputOutputTable) {
         var planned: [String: Double] = [:]
         for (w, council) in economy.workersCouncils.enumerated() {
-            let code = council.id.range(of: "/w", options: .backwards).map { String(council.id[..<$0.lowerBound]) } ?? council.id
+            let code = council.id.ranges(of: "/w").last.map { String(council.id[..<$0.lowerBound]) } ?? council.id
             planned[code, default: 0] += plan.activity[w]
         }
         var absolute = 0.0, relative: [Double] = [], largest = 0.0, largestSector = ""

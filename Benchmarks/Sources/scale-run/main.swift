@@ -23,7 +23,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 import Parecon
 import PareconLinearAlgebra
 import ScaleFixture
@@ -54,8 +53,13 @@ struct Options {
     var minimumSurplus = CalibratedEconomy.Defaults.minimumSurplus
 }
 
+func standardError(_ text: String) {
+    var text = text
+    text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("scale-run: \(message)\n".utf8))
+    standardError("scale-run: \(message)\n")
     exit(2)
 }
 
@@ -67,7 +71,7 @@ func parse(_ arguments: [String]) -> Options {
         return v
     }
     func int(_ flag: String) -> Int {
-        guard let v = Int(value(flag).replacingOccurrences(of: "_", with: "")), v >= 0 else { fail("bad \(flag)") }
+        guard let v = Int(value(flag).replacing("_", with: "")), v >= 0 else { fail("bad \(flag)") }
         return v
     }
     func double(_ flag: String) -> Double {
@@ -121,7 +125,7 @@ func parse(_ arguments: [String]) -> Options {
     return options
 }
 
-func note(_ text: String) { FileHandle.standardError.write(Data("scale-run: \(text)\n".utf8)) }
+func note(_ text: String) { standardError("scale-run: \(text)\n") }
 
 let options = parse(Array(CommandLine.arguments.dropFirst()))
 guard let board = BoardKind(rawValue: options.board) else {
@@ -140,7 +144,7 @@ let buildSeconds = seconds {
     do { economy = try options.source!.build() } catch { fail("\(error)") }
 }
 let (n, w) = (economy!.goodCount, economy!.workersCouncilCount)
-note("\(options.source!): \(n) goods, \(w) workers' councils, \(economy!.consumersCouncilCount) consumers' councils; built in \(String(format: "%.2f", buildSeconds)) s")
+note("\(options.source!): \(n) goods, \(w) workers' councils, \(economy!.consumersCouncilCount) consumers' councils; built in \(fixed(buildSeconds, 2)) s")
 record("goods", Double(n))
 record("workersCouncils", Double(w))
 record("consumersCouncils", Double(economy!.consumersCouncilCount))
@@ -153,8 +157,9 @@ if let path = options.write {
     let writeSeconds = seconds {
         do { try format.write(economy!, to: path) } catch { fail("\(error)") }
     }
-    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    note("wrote \(path) (\(format.rawValue), \(size) bytes) in \(String(format: "%.2f", writeSeconds)) s")
+    var status = stat()
+    let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
+    note("wrote \(path) (\(format.rawValue), \(size) bytes) in \(fixed(writeSeconds, 2)) s")
     record("writeSeconds", writeSeconds)
     record("fileBytes", Double(size))
 }
@@ -167,8 +172,8 @@ if options.plan {
     do { plan = try ParticipatoryPlanner(settings: settings).plan(economy!) } catch { fail("\(error)") }
     let history = plan.history
     let perRound = history.count > 1 ? (history.last!.seconds - history.first!.seconds) / Double(history.count - 1) : plan.seconds
-    note("\(board.rawValue): \(plan.status.rawValue) after \(plan.rounds) rounds in \(String(format: "%.2f", plan.seconds)) s, "
-         + "\(String(format: "%.3f", perRound * 1e3)) ms per round, max imbalance \(plan.maxRelativeImbalance)")
+    note("\(board.rawValue): \(plan.status.rawValue) after \(plan.rounds) rounds in \(fixed(plan.seconds, 2)) s, "
+         + "\(fixed(perRound * 1e3, 3)) ms per round, max imbalance \(plan.maxRelativeImbalance)")
     record("board", board.rawValue)
     record("status", plan.status.rawValue)
     record("rounds", Double(plan.rounds))
@@ -182,7 +187,9 @@ if options.plan {
             .init(key: "prices", value: .array(plan.prices.map { .number($0) })),
             .init(key: "resourcePrices", value: .array(plan.resourcePrices.map { .number($0) })),
         ]))
-        do { try document.serialized(pretty: false).write(toFile: path, atomically: true, encoding: .utf8) } catch { fail("\(error)") }
+        guard let file = fopen(path, "w") else { fail("\(path): cannot write: \(String(cString: strerror(errno)))") }
+        fputs(document.serialized(pretty: false), file)
+        fclose(file)
     }
     if let folder = options.check {
         do {
@@ -210,7 +217,10 @@ if options.bound {
     record("dgemvBytesPerSecond", bound.bytesPerSecond)
 }
 // The machine's 1-minute load average at the end: on a shared machine, how much else was running.
-if let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8), let first = text.split(separator: " ").first, let load = Double(first) {
-    record("loadAverage", load)
+if let file = fopen("/proc/loadavg", "r") {
+    var line = [CChar](repeating: 0, count: 256)
+    let text = fgets(&line, Int32(line.count), file) != nil ? String(cString: line) : ""
+    fclose(file)
+    if let first = text.split(separator: " ").first, let load = Double(first) { record("loadAverage", load) }
 }
 print(JSONValue.object(JSONObject(report)).serialized(pretty: false))
