@@ -55,7 +55,8 @@ enum FusedRound {
                                             capacity: cap.baseAddress!, inverseElasticity: inverseK.baseAddress!,
                                             activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
                                             revisionRate: ws.revisionRate.baseAddress!,
-                                            lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!, response: ws.response.baseAddress!,
+                                            lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!,
+                                            response: ws.hasResponses ? ws.response.baseAddress! : nil,
                                             stepShrink: settings.stepShrink, revisionGrowth: settings.revisionGrowth,
                                             maxRevisionRate: settings.maxRevisionRate)
                                         let pass = Pass(

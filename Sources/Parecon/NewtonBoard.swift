@@ -42,14 +42,14 @@ final class NewtonWorkspace {
     let surplusChange: UnsafeMutableBufferPointer<Double>
 
     /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
-    init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
+    init(goods n: Int, resources m: Int, workersCouncils w: Int, constantReturns: Bool = true, damping: Double, blockRows: Int? = nil) {
         size = n + m
         self.blockRows = blockRows ?? max(1, min(512, (1 << 21) / max(size, 1)))
         let buffer = UnsafeMutableBufferPointer<Double>.zeros
         hessian = buffer(size * size)
         direction = buffer(size)
         block = buffer(self.blockRows * size)
-        revision = buffer(w)
+        revision = buffer(constantReturns ? w : 0)  // read only when some council has constant returns
         trend = buffer(size)
         lastChange = buffer(size)
         pricesBefore = buffer(size)

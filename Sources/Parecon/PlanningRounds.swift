@@ -38,10 +38,13 @@ public final class PlanningRounds {
         self.economy = economy
         self.settings = settings
         problem = PlanningProblem(economy)
-        workspace = PlanningWorkspace(problem)
+        // Only the second-order board reads the councils' local responses, and only
+        // constant-returns councils their own revision rates.
+        workspace = PlanningWorkspace(problem, responses: settings.board == .newton, revisions: problem.hasConstantReturns)
         newtonWorkspace = settings.board == .newton
             ? NewtonWorkspace(goods: problem.goodCount, resources: problem.resourceCount,
-                              workersCouncils: problem.workersCouncilCount, damping: settings.initialDamping)
+                              workersCouncils: problem.workersCouncilCount, constantReturns: problem.hasConstantReturns,
+                              damping: settings.initialDamping)
             : nil
         andersonWorkspace = settings.board == .accelerated
             ? AndersonWorkspace(goods: problem.goodCount, resources: problem.resourceCount, memory: settings.andersonMemory)
@@ -49,7 +52,9 @@ public final class PlanningRounds {
         for i in 0..<problem.goodCount { workspace.prices[i] = settings.initialPrice }
         for r in 0..<problem.resourceCount { workspace.resourcePrices[r] = settings.initialPrice }
         for k in 0..<(problem.goodCount + problem.resourceCount) { workspace.step[k] = settings.priceStep }
-        for w in 0..<problem.workersCouncilCount { workspace.revisionRate[w] = settings.revisionRate }
+        if problem.hasConstantReturns {
+            for w in 0..<problem.workersCouncilCount { workspace.revisionRate[w] = settings.revisionRate }
+        }
     }
 
     /// The largest relative imbalance of goods and resources at the last round's proposals.

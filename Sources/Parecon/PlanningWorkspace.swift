@@ -14,13 +14,17 @@ final class PlanningWorkspace {
     let activity: UnsafeMutableBufferPointer<Double>
     let previousActivity: UnsafeMutableBufferPointer<Double>
     /// Constant-returns councils' own revision rates `η_w` and last relative surpluses: each
-    /// council learns from its own rounds how boldly to revise.
+    /// council learns from its own rounds how boldly to revise. One entry per council when the
+    /// workspace is made with `revisions` (every council's otherwise unused entry included), a
+    /// single unused entry otherwise (an economy without constant-returns councils).
     let revisionRate: UnsafeMutableBufferPointer<Double>
     let lastRelativeSurplus: UnsafeMutableBufferPointer<Double>
     /// Each council's local response `∂x_w/∂π_w` at its proposal (its `k_w`, or `η_w cap / (produces·p)`
     /// for a constant-returns council, while inside its range; 0 at a bound): what it reports to a
-    /// second-order board.
+    /// second-order board. One entry per council when the workspace is made with `responses`;
+    /// otherwise a single unused entry and ``hasResponses`` false (no one reads them).
     let response: UnsafeMutableBufferPointer<Double>
+    let hasResponses: Bool
     /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
     let netSupply: UnsafeMutableBufferPointer<Double>
     let grossSupply: UnsafeMutableBufferPointer<Double>
@@ -55,7 +59,11 @@ final class PlanningWorkspace {
         return helper
     }
 
-    init(_ problem: PlanningProblem) {
+    /// `responses`: whether the councils' local responses are kept (the second-order board and
+    /// the round journal read them); `revisions`: whether each council has its own revision rate
+    /// and last relative surplus (only constant-returns councils read them). Without them the
+    /// workspace holds 24 bytes a workers' council less.
+    init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true) {
         n = problem.goodCount
         m = problem.resourceCount
         w = problem.workersCouncilCount
@@ -65,9 +73,10 @@ final class PlanningWorkspace {
         surplus = buffer(w)
         activity = buffer(w)
         previousActivity = buffer(w)
-        revisionRate = buffer(w)
-        lastRelativeSurplus = buffer(w)
-        response = buffer(w)
+        revisionRate = buffer(revisions ? w : 0)
+        lastRelativeSurplus = buffer(revisions ? w : 0)
+        response = buffer(responses ? w : 0)
+        hasResponses = responses
         netSupply = buffer(n)
         grossSupply = buffer(n)
         demand = buffer(n)

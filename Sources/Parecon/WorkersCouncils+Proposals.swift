@@ -69,7 +69,7 @@ extension PlanningProblem {
 /// sign — it overshot — and lets it grow (`revisionGrowth`, up to `maxRevisionRate`) while its
 /// surplus keeps its sign and its revision stays inside its range.
 ///
-/// It also records the council's local response `∂x/∂π` (for the second-order board).
+/// It also records the council's local response `∂x/∂π` (for the second-order board), if kept.
 struct WorkersCouncilRule: @unchecked Sendable {
     let prices: UnsafePointer<Double>
     let outputStart: UnsafePointer<Int>
@@ -81,7 +81,8 @@ struct WorkersCouncilRule: @unchecked Sendable {
     let previousActivity: UnsafePointer<Double>
     let revisionRate: UnsafeMutablePointer<Double>
     let lastRelativeSurplus: UnsafeMutablePointer<Double>
-    let response: UnsafeMutablePointer<Double>
+    /// `nil` when no one reads the responses (a first-order board).
+    let response: UnsafeMutablePointer<Double>?
     let stepShrink: Double
     let revisionGrowth: Double
     let maxRevisionRate: Double
@@ -120,7 +121,7 @@ struct WorkersCouncilRule: @unchecked Sendable {
         // change; a constant-returns council reports its revision slope even
         // at a bound, since that is how far it moves once its surplus turns.
         let inside = x > 0 && x < cap
-        response[council] = inside || inverseK == 0 ? slope : 0
+        response?[council] = inside || inverseK == 0 ? slope : 0
         activity[council] = min(max(x, 0), cap)
     }
 }

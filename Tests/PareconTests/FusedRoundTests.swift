@@ -154,6 +154,62 @@ import Testing
         }
     }
 
+    /// A workspace without the per-council responses and revision memory (what the round loop
+    /// makes for a first-order board on an economy without constant-returns councils: 24 bytes a
+    /// council less) proposes the same activities and sums as the naive loop.
+    @Test(arguments: [(1, 16), (2, 16), (2, 1), (1, 4_096)])
+    func workspaceWithoutResponsesOrRevisionsMatchesTheNaiveLoop(_ threads: Int, _ blockRows: Int) throws {
+        let economy = try SyntheticEconomy(goods: 9, resources: 3, workersCouncils: 131, consumersCouncils: 4,
+                                           density: 0.4, constantReturnsShare: 0, seed: 8).generate()
+        let problem = PlanningProblem(economy)
+        #expect(!problem.hasConstantReturns)
+        let ws = PlanningWorkspace(problem, responses: false, revisions: false)
+        #expect(ws.response.count == 1 && ws.revisionRate.count == 1 && ws.lastRelativeSurplus.count == 1 && !ws.hasResponses)
+        ws.fusedBlockRows = blockRows
+        ws.fusedThreads = threads
+        var random = SeededGenerator(seed: 21)
+        let p = (0..<economy.goodCount).map { _ in random.uniform(0.5, 2) }
+        let q = (0..<economy.resourceCount).map { _ in random.uniform(0, 0.5) }
+        for i in p.indices { ws.prices[i] = p[i] }
+        for r in q.indices { ws.resourcePrices[r] = q[r] }
+        let w = economy.workersCouncilCount
+        problem.proposeActivity(ws, settings: PlanningSettings())
+        let e = Self.naive(economy, prices: p, resourcePrices: q, previous: Array(repeating: 0, count: w),
+                           rate: Array(repeating: 0, count: w), lastRelative: Array(repeating: 0, count: w), settings: PlanningSettings())
+        func close(_ a: Double, _ b: Double, scale: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a), abs(b), scale) }
+        for council in 0..<w {
+            #expect(close(ws.surplus[council], e.surplus[council], scale: 1), "surplus of council \(council)")
+            #expect(close(ws.activity[council], e.activity[council], scale: 1), "activity of council \(council)")
+        }
+        let scale = e.grossSupply.reduce(0, +)
+        for i in 0..<economy.goodCount {
+            #expect(close(ws.netSupply[i], e.netSupply[i], scale: scale), "net supply of good \(i)")
+            #expect(close(ws.grossSupply[i], e.grossSupply[i], scale: scale), "gross supply of good \(i)")
+        }
+        for r in 0..<economy.resourceCount {
+            #expect(close(ws.resourceUse[r], e.resourceUse[r], scale: scale), "use of resource \(r)")
+        }
+    }
+
+    /// Every board plans an economy without constant-returns councils (its workspace without the
+    /// per-council memory; the first-order boards' also without responses) to proposals that are
+    /// each council's own best reply `clamp(k π, 0, cap)` at the final prices, `π` formed naively.
+    @Test(arguments: [BoardKind.tatonnement, .accelerated, .newton])
+    func plansWithTheSmallerWorkspaceAreTheCouncilsBestReplies(_ board: BoardKind) throws {
+        let economy = try SyntheticEconomy(goods: 6, resources: 1, workersCouncils: 40, consumersCouncils: 3,
+                                           density: 0.5, constantReturnsShare: 0, seed: 4).generate()
+        var settings = PlanningSettings()
+        settings.board = board
+        let plan = try ParticipatoryPlanner(settings: settings).plan(economy)
+        #expect(plan.status == .converged)
+        let e = Self.naive(economy, prices: plan.prices, resourcePrices: plan.resourcePrices,
+                           previous: Array(repeating: 0, count: 40), rate: Array(repeating: 0, count: 40),
+                           lastRelative: Array(repeating: 0, count: 40), settings: settings)
+        for w in 0..<40 {
+            #expect(abs(plan.activity[w] - e.activity[w]) <= 1e-9 * max(1, e.activity[w]), "\(board): council \(w)")
+        }
+    }
+
     /// The size rule: small problems run on one thread, large ones on two, and blocks stay near 384 KiB.
     @Test func threadsAndBlocksFollowTheSize() {
         #expect(FusedRound.threads(workersCouncils: 1_000, goods: 9, resources: 3, blockRows: 4_096) == 1)
