@@ -48,11 +48,11 @@ enum FusedRound {
                         problem.outputGood.withUnsafeBufferPointer { good in
                             problem.outputAmount.withUnsafeBufferPointer { amount in
                                 problem.capacity.withUnsafeBufferPointer { cap in
-                                    problem.inverseElasticity.withUnsafeBufferPointer { inverseK in
+                                    problem.inverseElasticity.elasticity.withUnsafeBufferPointer { k in
                                         let rule = WorkersCouncilRule(
                                             prices: UnsafePointer(ws.prices.baseAddress!), outputStart: start.baseAddress!,
                                             outputGood: good, outputAmount: amount,
-                                            capacity: cap.baseAddress!, inverseElasticity: inverseK.baseAddress!,
+                                            capacity: cap.baseAddress!, elasticity: k.baseAddress!,
                                             activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
                                             revisionRate: ws.revisionRate.baseAddress!,
                                             lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!,

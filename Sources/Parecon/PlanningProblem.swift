@@ -16,8 +16,9 @@ struct PlanningProblem: Sendable {
     let resourceUse: Matrix
     let available: [Double]
     let capacity: [Double]
-    /// `1 / k_w`; zero for constant-returns councils.
-    let inverseElasticity: [Double]
+    /// `1 / k_w`; zero for constant-returns councils (`k = +∞`). Worked out from the economy's
+    /// elasticities when read, not stored (8 bytes a council).
+    let inverseElasticity: InverseElasticities
     let constantReturns: [Bool]
     /// Whether any council has constant returns: then the board extrapolates the proposals'
     /// trend (see ``movePrices``), which is what makes the proximal revisions converge.
@@ -110,7 +111,7 @@ struct PlanningProblem: Sendable {
         resourceUse = workers.resourceUse
         available = economy.resources.map(\.available)
         capacity = workers.capacity
-        inverseElasticity = workers.elasticity.map { 1 / $0 }  // 0 for constant returns (k = +∞)
+        inverseElasticity = InverseElasticities(elasticity: workers.elasticity)
         constantReturns = workers.elasticity.map { $0 == .infinity }
         hasConstantReturns = constantReturns.contains(true)
         outputStart = producesInOrder ? workers.producesStart : start
@@ -181,3 +182,13 @@ struct PlanningProblem: Sendable {
     }
 }
 
+/// Each workers' council's `1 / k_w` from its elasticity `k_w` (`+∞` for constant returns, so
+/// `0`): the same bits as a stored `1 / k_w`, without a second per-council array.
+struct InverseElasticities: Sendable {
+    /// The economy's elasticities (shared, not copied).
+    let elasticity: [Double]
+
+    subscript(_ council: Int) -> Double { 1 / elasticity[council] }
+
+    var count: Int { elasticity.count }
+}

@@ -41,10 +41,10 @@ extension PlanningProblem {
     /// `−Σ_w φ_w(x_w) = −Σ x_w² / (2 k_w)`: the workers' councils' part of welfare.
     func expansionCost(_ ws: PlanningWorkspace) -> Double {
         var cost = 0.0
-        inverseElasticity.withUnsafeBufferPointer { inverseK in
+        inverseElasticity.elasticity.withUnsafeBufferPointer { k in
             for council in 0..<workersCouncilCount {
                 let x = ws.activity[council]
-                cost += 0.5 * x * x * inverseK[council]
+                cost += 0.5 * x * x * (1 / k[council])
             }
         }
         return cost
@@ -76,7 +76,8 @@ struct WorkersCouncilRule: @unchecked Sendable {
     let outputGood: UnsafeBufferPointer<Int32>
     let outputAmount: UnsafeBufferPointer<Double>
     let capacity: UnsafePointer<Double>
-    let inverseElasticity: UnsafePointer<Double>
+    /// `k_w` (`+∞` for constant returns); the rule uses `1 / k_w`.
+    let elasticity: UnsafePointer<Double>
     let activity: UnsafeMutablePointer<Double>
     let previousActivity: UnsafePointer<Double>
     let revisionRate: UnsafeMutablePointer<Double>
@@ -89,7 +90,7 @@ struct WorkersCouncilRule: @unchecked Sendable {
 
     @inline(__always)
     func propose(_ council: Int, surplus: Double) {
-        let inverseK = inverseElasticity[council], cap = capacity[council]
+        let inverseK = 1 / elasticity[council], cap = capacity[council]
         let x: Double
         var slope = 0.0
         if inverseK > 0 {

@@ -96,7 +96,7 @@ import PareconLinearAlgebra
         #expect(workers.elasticities == councils.map(\.elasticity))
         #expect(councils.indices.map { workers.elasticity($0) } == councils.map(\.elasticity))
         let problem = PlanningProblem(economy)
-        #expect(problem.inverseElasticity == councils.map { $0.elasticity.map { 1 / $0 } ?? 0 })
+        #expect((0..<councils.count).map { problem.inverseElasticity[$0] } == councils.map { $0.elasticity.map { 1 / $0 } ?? 0 })
         #expect(problem.constantReturns == [false, true, false, true])
     }
 

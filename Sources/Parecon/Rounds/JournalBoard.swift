@@ -143,7 +143,7 @@ extension PlanningProblem {
         self.resourceUse = resourceUse
         available = registry.resources.map(\.available)
         capacity = Array(repeating: 0, count: w)
-        inverseElasticity = Array(repeating: 0, count: w)
+        inverseElasticity = InverseElasticities(elasticity: Array(repeating: .infinity, count: w))
         constantReturns = w == registry.workersCouncils.count ? registry.workersCouncils.map(\.constantReturns) : Array(repeating: false, count: w)
         hasConstantReturns = registry.hasConstantReturns
         outputStart = Array(repeating: 0, count: w + 1)
