@@ -71,7 +71,8 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             throw CLIError(description: error.description)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        var status = stat()
+        let size = stat(output, &status) == 0 ? Int(status.st_size) : 0
         standardError.write("\(output): \(economy.goodCount) goods, \(economy.resourceCount) primary resources, "
                             + "\(economy.workersCouncilCount) workers' councils, \(economy.consumersCouncilCount) consumers' councils "
                             + "(\(fileFormat.rawValue), \(size) bytes)\n")

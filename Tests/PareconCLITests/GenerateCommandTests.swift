@@ -70,6 +70,8 @@ import Testing
         #expect(compact.stdout.isEmpty && compact.stderr.contains("tiny.peb: 3 goods, 1 primary resources, 12 workers' councils, 6 consumers' councils (compact,"))
         let bytes = try #require(FileManager.default.contents(atPath: folder.file("tiny.peb")))
         #expect(bytes.starts(with: Array("parecon-economy-binary/1".utf8)))
+        // The confirmation gives the file's size as the file system has it.
+        #expect(compact.stderr.contains("(compact, \(bytes.count) bytes)"), "\(compact.stderr)")
         let back = try CLIRunner.run(["generate", folder.file("tiny.peb")])
         #expect(back.status == 0 && back.stdout == json.stdout)
         let plan = try CLIRunner.run(["plan", folder.file("tiny.peb"), "--quiet"])
