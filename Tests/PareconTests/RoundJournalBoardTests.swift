@@ -79,9 +79,9 @@ import Testing
     /// The second-order board on constant returns: an idle constant-returns council reports its
     /// slope, but its proposal (all quantities 0) does not tell the board its row of `V`, so the
     /// journal's Jacobian leaves it out where the round loop's has it (from round 1 on, when every
-    /// council starts idle). The journal then takes another path (measured: 67 rounds on Leontief
-    /// against the round loop's 119) to the same plan: both meet the tolerance 1e-6, so their prices
-    /// (labour values) agree to a few times that (measured 3.6e-7).
+    /// council starts idle). The journal then takes another path (measured: 78 rounds on Leontief
+    /// against the round loop's 124) to the same plan: both meet the tolerance 1e-6, so their prices
+    /// (labour values) agree to about that (measured 1.3e-6).
     @Test func onConstantReturnsTheNewtonJournalReachesTheSamePlanByAnotherPath() throws {
         let economy = try RoundFixture.economy("leontief.json")
         let settings = PlanningSettings(board: .newton)
