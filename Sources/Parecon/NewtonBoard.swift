@@ -406,8 +406,8 @@ extension PlanningProblem {
     }
 
     /// The gain-ratio thresholds. Measured on calibrated BEA economies with 10^4 councils (detail
-    /// seeds 1–20, summary 1–10; docs/benchmarks.md): with 0.1 / 0.5, 10–15 rounds on every one;
-    /// with the textbook 0.25 / 0.75, up to 18; with Nielsen's continuous rule, up to 19.
+    /// seeds 1–20, summary 1–10; docs/benchmarks.md): with 0.1 / 0.5, 9–15 rounds on every one;
+    /// on detail seeds 1–12 the textbook 0.25 / 0.75 took up to 18, Nielsen's continuous rule up to 19.
     static let lowGain = 0.1
     static let highGain = 0.5
 
