@@ -38,6 +38,15 @@ extension BLAS {
         if n == 0 { return }
         cblas_dsymv(CblasRowMajor, CblasUpper, blasInt(n), alpha, a, blasInt(n), x, 1, beta, y, 1)
     }
+
+    /// The same with the **lower** triangle referenced (the diagonal too).
+    @inlinable
+    public static func symmetricMatrixVectorLower(
+        order n: Int, alpha: Double, a: UnsafePointer<Double>, x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>
+    ) {
+        if n == 0 { return }
+        cblas_dsymv(CblasRowMajor, CblasLower, blasInt(n), alpha, a, blasInt(n), x, 1, beta, y, 1)
+    }
 }
 
 extension LAPACK {

@@ -59,7 +59,9 @@ struct AndersonMemory: Equatable {
 /// ``NewtonWorkspace``'s state between rounds: the Levenberg–Marquardt damping, the last
 /// round's convergence measure (infinity before the first move), the fallbacks taken and the
 /// board's last move `P − P_prev` (nil before the first move), from which it takes the secant
-/// slopes of councils that moved to a bound.
+/// slopes of councils that moved to a bound, the stall count, and the two sums of squares its
+/// next gain ratio compares (`lastNorm`, infinity before the first move; `predictedNorm`, nil
+/// when the last move was not a Newton step).
 struct NewtonMemory: Equatable {
     var damping: Double
     var lastMerit: Double
@@ -67,6 +69,8 @@ struct NewtonMemory: Equatable {
     var lastChange: [Double]? = nil
     var bestMerit: Double = .infinity
     var stagnantRounds: Int = 0
+    var lastNorm: Double = .infinity
+    var predictedNorm: Double? = nil
 }
 
 extension AndersonWorkspace {
@@ -113,7 +117,7 @@ extension NewtonWorkspace {
     func exported() -> NewtonMemory {
         NewtonMemory(damping: damping, lastMerit: lastMerit, fallbacks: fallbacks,
                      lastChange: hasLastChange ? Array(lastChange.prefix(size)) : nil,
-                     bestMerit: bestMerit, stagnantRounds: stagnantRounds)
+                     bestMerit: bestMerit, stagnantRounds: stagnantRounds, lastNorm: lastNorm, predictedNorm: predictedNorm)
     }
 
     func restore(_ state: NewtonMemory) {
@@ -122,6 +126,8 @@ extension NewtonWorkspace {
         fallbacks = state.fallbacks
         bestMerit = state.bestMerit
         stagnantRounds = state.stagnantRounds
+        lastNorm = state.lastNorm
+        predictedNorm = state.predictedNorm
         hasLastChange = state.lastChange != nil
         if let change = state.lastChange {
             precondition(change.count == size, "NewtonWorkspace.restore: the state does not fit")

@@ -123,9 +123,10 @@ struct PricesFile: Equatable {
 ///     anderson: {columns, filled, next, bestMerit, stagnantRounds, restarts, cooldown,
 ///                cooldownLength, lastPrices, lastStep, priceDifferences, stepDifferences}
 ///                                                   accelerated board only
-///     newton: {damping, lastMerit, fallbacks, bestMerit, stagnantRounds, lastChange}
-///                                                   second-order board only (lastChange by good
-///                                                   then resource, from the second close on)
+///     newton: {damping, lastMerit, fallbacks, bestMerit, stagnantRounds, lastNorm,
+///              predictedNorm, lastChange}           second-order board only (lastChange by good
+///                                                   then resource, from the second close on;
+///                                                   predictedNorm after a Newton step only)
 struct BoardFile: Equatable {
     static let format = "parecon-board/1"
 
@@ -173,7 +174,9 @@ struct BoardFile: Equatable {
                 .init(key: "fallbacks", value: count(newton.fallbacks)),
                 .init(key: "bestMerit", value: .number(newton.bestMerit)),
                 .init(key: "stagnantRounds", value: count(newton.stagnantRounds)),
+                .init(key: "lastNorm", value: .number(newton.lastNorm)),
             ]
+            if let predicted = newton.predictedNorm { state.append(.init(key: "predictedNorm", value: .number(predicted))) }
             if let change = newton.lastChange { state.append(.init(key: "lastChange", value: jsonNumbers(ids, change))) }
             members.append(.init(key: "newton", value: .object(JSONObject(state))))
         }
@@ -212,12 +215,17 @@ struct BoardFile: Equatable {
         }
         if board == .newton, let state = reader.object(top, "newton") {
             let p = "newton."
-            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks", "bestMerit", "stagnantRounds", "lastChange"])
+            reader.checkKeys(state, p, allowed: ["damping", "lastMerit", "fallbacks", "bestMerit", "stagnantRounds", "lastNorm",
+                                                 "predictedNorm", "lastChange"])
             if let damping = reader.positive(state, "damping", p) { memory.newton!.damping = damping }
             if let merit = measure(&reader, state, "lastMerit", p) { memory.newton!.lastMerit = merit }
             if let fallbacks = count(&reader, state, "fallbacks", p) { memory.newton!.fallbacks = fallbacks }
             if state["bestMerit"] != nil, let best = measure(&reader, state, "bestMerit", p) { memory.newton!.bestMerit = best }
             if state["stagnantRounds"] != nil, let stagnant = count(&reader, state, "stagnantRounds", p) { memory.newton!.stagnantRounds = stagnant }
+            if state["lastNorm"] != nil, let norm = measure(&reader, state, "lastNorm", p) { memory.newton!.lastNorm = norm }
+            if state["predictedNorm"] != nil, let predicted = measure(&reader, state, "predictedNorm", p) {
+                memory.newton!.predictedNorm = predicted
+            }
             if state["lastChange"] != nil { memory.newton!.lastChange = reader.vector(state, "lastChange", ids: ids, p) }
         }
         if !reader.problems.isEmpty { throw JournalError(problems: reader.problems) }
