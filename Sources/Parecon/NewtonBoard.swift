@@ -55,6 +55,29 @@ final class NewtonWorkspace {
     /// `T_w · ΔP` for every workers' council: its surplus change over the board's last move (two
     /// `gemv` calls a round, for the window responses and secant slopes).
     let surplusChange: UnsafeMutableBufferPointer<Double>
+    /// 1 for a good whose Jacobian row no producer informs this round (every council producing it
+    /// is at a bound with no window or secant slope), else 0: the goods that may take a ramp step
+    /// (``PlanningProblem/rampStep(_:_:good:target:slope:scale:)``).
+    let uninformed: UnsafeMutableBufferPointer<Double>
+    /// The ramp step's buffers: the columns `H⁻¹ e_k` of the goods whose step it fixes, those
+    /// goods and their fixed changes, the small system `Z_FF λ = t − ΔP_F`, and the producers
+    /// of one good with their unit surpluses after the other prices' previewed move.
+    let rampColumns: UnsafeMutableBufferPointer<Double>
+    let rampGoods: UnsafeMutableBufferPointer<Int>
+    let rampChanges: UnsafeMutableBufferPointer<Double>
+    let rampSystem: UnsafeMutableBufferPointer<Double>
+    let rampSurplus: UnsafeMutableBufferPointer<Double>
+    /// Each good's producers (councils with `v_wk > 0`), grouped by good: `producers[start[k]..<start[k+1]]`.
+    /// Built in the first round that needs it (the sign pattern of `V` does not change).
+    var producerStart: UnsafeMutableBufferPointer<Int>?
+    var producers: UnsafeMutableBufferPointer<Int>?
+    /// Rounds in which the board fixed at least one good's step by its producers' ramp.
+    var rampRounds = 0
+    /// Whether the board takes ramp steps (tests turn them off to compare the round loop with a
+    /// round journal, whose councils do not report the elasticities and capacities they need).
+    var takesRampSteps = true
+    /// At most this many goods take a ramp step in one round (the first ones, in good order).
+    static let maxRampGoods = 256
 
     /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
     init(goods n: Int, resources m: Int, workersCouncils w: Int, constantReturns: Bool = true, damping: Double, blockRows: Int? = nil) {
@@ -71,6 +94,14 @@ final class NewtonWorkspace {
         surplusChange = buffer(w)
         hessianDiagonal = buffer(size)
         modelChange = buffer(size)
+        uninformed = buffer(n)
+        let ramp = min(Self.maxRampGoods, n)
+        rampColumns = buffer(ramp * size)
+        rampGoods = UnsafeMutableBufferPointer<Int>.allocate(capacity: ramp)
+        rampGoods.initialize(repeating: 0)
+        rampChanges = buffer(ramp)
+        rampSystem = buffer(ramp * ramp)
+        rampSurplus = buffer(w)
         self.damping = damping
     }
 
@@ -85,6 +116,14 @@ final class NewtonWorkspace {
         surplusChange.deallocate()
         hessianDiagonal.deallocate()
         modelChange.deallocate()
+        uninformed.deallocate()
+        rampColumns.deallocate()
+        rampGoods.deallocate()
+        rampChanges.deallocate()
+        rampSystem.deallocate()
+        producerStart?.deallocate()
+        producers?.deallocate()
+        rampSurplus.deallocate()
     }
 }
 
@@ -120,6 +159,7 @@ extension PlanningProblem {
             }
         }
 
+        for i in 0..<n { nws.uninformed[i] = 1 }
         // Workers' councils inside their range.
         netOutput.elements.withUnsafeBufferPointer { v in
             resourceUse.elements.withUnsafeBufferPointer { b in
@@ -127,6 +167,7 @@ extension PlanningProblem {
                     let reported = ws.response[w] > 0 ? ws.response[w] : windowResponseAtBound(ws, nws, w)
                     let slope = max(reported, secantSlope(ws, nws, w))
                     guard slope > 0 else { continue }
+                    for i in 0..<n where v[w * n + i] > 0 { nws.uninformed[i] = 0 }
                     let scale = slope.squareRoot()
                     let row = block.baseAddress! + filled * size
                     for i in 0..<n { row[i] = scale * v[w * n + i] }
@@ -356,6 +397,8 @@ extension PlanningProblem {
             return movePrices(ws, settings: settings)
         }
 
+        fixRampSteps(ws, nws, goodsFloor: goodsFloor, resourceFloor: resourceFloor, settings: settings)
+
         var largestRelative = 0.0
         for k in 0..<size {
             let price = k < n ? ws.prices[k] : ws.resourcePrices[k - n]
@@ -433,5 +476,159 @@ extension PlanningProblem {
             sum += x * x
         }
         return sum
+    }
+}
+
+extension PlanningProblem {
+    /// How wide a producer's range `[0, cap/k]` (in unit surplus) may be, in multiples of the
+    /// surplus change `|v_wk t|` the good's Newton step brings it, for the good to take a ramp
+    /// step. Measured (docs/model.md §3.3): without this condition `plans/five-goods.json` took 13
+    /// rounds instead of 10 and `design-example.json` 12 instead of 10 (their councils' ranges are
+    /// as wide as the prices themselves, and a first step cut to the ramp was too short); with it
+    /// the twelve BEA detail seeds take 0–2 rounds more than without it (all at most 14).
+    static let rampRangeFactor = 2.0
+
+    /// The ramp step (docs/model.md §3.3). A good whose Jacobian row no producer informs — every
+    /// council producing it sits at a bound with no window or secant slope, e.g. a good nobody
+    /// supplies at the first prices because every producer loses money — gets from the Newton
+    /// system the step of its users' side alone. The step overshoots the producers' ramp: the
+    /// price at which they start (or, for a good in surplus whose producers are all at capacity,
+    /// cut back). The board can see that ramp: each producer's proposal rule
+    /// `x_w = clamp(k_w π_w, 0, cap_w)` (the numbers its window response is made of) along the
+    /// good's price, with its unit surplus moved by the other prices' previewed change.
+    ///
+    /// For each such good `k` (at most ``NewtonWorkspace/maxRampGoods`` a round) with step
+    /// `ΔP_k`, the board takes the coupled model of its excess — `s (ΔP_k − t)` with
+    /// `s = 1 / (H⁻¹)_kk`, the slope left when every other price follows — and the change `t`
+    /// between 0 and `ΔP_k` where it meets the producers' supply change
+    /// (``rampStep(_:_:good:target:slope:scale:)``). Then it fixes those goods' changes at their
+    /// `t` and solves for the others again: `ΔP ← ΔP + Z λ`, `Z = H⁻¹ [e_k]`, `Z_FF λ = t − ΔP_F`
+    /// (the same factor, one `dpotrs` per good and a system of the fixed goods' size). The
+    /// step of a good can only become shorter.
+    func fixRampSteps(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, goodsFloor: Double, resourceFloor: Double, settings: PlanningSettings) {
+        let n = goodCount, size = n + resourceCount
+        let d = nws.direction
+        var largest = 0.0
+        for k in 0..<size {
+            let price = k < n ? ws.prices[k] : ws.resourcePrices[k - n]
+            largest = max(largest, abs(d[k]) / max(price, k < n ? goodsFloor : resourceFloor))
+        }
+        guard nws.takesRampSteps, largest.isFinite, largest > 0 else { return }
+        // The preview is the step as the trust radius will cut it.
+        let scale = largest > settings.maxTrustRadius ? settings.maxTrustRadius / largest : 1
+        var candidates = false
+        for k in 0..<n where nws.uninformed[k] > 0 && d[k] != 0 { candidates = true; break }
+        guard candidates, workersCouncilCount > 0 else { return }
+        if nws.producerStart == nil { listProducers(nws) }
+        // Every council's surplus change over the step: one pass over V.
+        surplusProducts(goods: d.baseAddress!, resources: d.baseAddress! + n, into: nws.rampSurplus.baseAddress!)
+        let limit = min(NewtonWorkspace.maxRampGoods, n)
+        var fixed = 0
+        for k in 0..<n where nws.uninformed[k] > 0 && d[k] != 0 && fixed < limit {
+            let target = scale * d[k]
+            guard rampApplies(nws, good: k, target: target) else { continue }
+            let z = nws.rampColumns.baseAddress! + fixed * size
+            for j in 0..<size { z[j] = 0 }
+            z[k] = 1
+            do { try LAPACK.posvSolve(order: size, factor: nws.hessian.baseAddress!, b: z) } catch { return }
+            let slope = 1 / z[k]
+            guard slope > 0, slope.isFinite else { continue }
+            let t = rampStep(ws, nws, good: k, target: target, slope: slope, scale: scale)
+            guard abs(t) < abs(target) else { continue }
+            nws.rampGoods[fixed] = k
+            nws.rampChanges[fixed] = t
+            fixed += 1
+        }
+        guard fixed > 0 else { return }
+        let system = nws.rampSystem, right = nws.rampChanges
+        for a in 0..<fixed {
+            let k = nws.rampGoods[a]
+            right[a] -= d[k]
+            for b in 0..<fixed { system[a * fixed + b] = nws.rampColumns[b * size + k] }
+        }
+        do { try LAPACK.posv(order: fixed, a: system.baseAddress!, b: right.baseAddress!) } catch { return }
+        for b in 0..<fixed {
+            let column = nws.rampColumns.baseAddress! + b * size
+            for j in 0..<size { d[j] += right[b] * column[j] }
+        }
+        nws.rampRounds += 1
+    }
+
+    /// The change `t` of good `k`'s price, between 0 and `target` (its Newton step as the trust
+    /// radius cuts it), where the coupled model of its excess `slope · (target − t)` meets its
+    /// producers' supply change
+    ///
+    ///     Σ_w v_wk [clamp(k_w (π_w + δ_w + v_wk t), 0, cap_w) − x_w]      δ_w = scale · (T_w ΔP − v_wk ΔP_k)
+    ///
+    /// (`δ_w` the producer's surplus change from the other prices' previewed move, `T_w ΔP` in
+    /// `nws.rampSurplus`); by bisection, as the supply is monotone in `t`.
+    func rampStep(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, good k: Int, target: Double, slope: Double, scale: Double) -> Double {
+        let n = goodCount
+        let d = nws.direction
+        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
+        let list = nws.producers!
+        var base = 0.0
+        for c in first..<last {
+            let w = list[c]
+            base += netOutput.elements[w * n + k] * ws.activity[w]
+        }
+        func gap(_ t: Double) -> Double {
+            var supply = -base
+            for c in first..<last {
+                let w = list[c]
+                let output = netOutput.elements[w * n + k]
+                let surplus = ws.surplus[w] + scale * (nws.rampSurplus[w] - output * d[k])
+                let x = min(max((surplus + output * t) / inverseElasticity[w], 0), capacity[w])
+                supply += output * x
+            }
+            return supply - slope * (target - t)
+        }
+        var low = min(0, target), high = max(0, target)
+        if gap(low) >= 0 { return low }
+        if gap(high) <= 0 { return high }
+        for _ in 0..<60 {
+            let middle = 0.5 * (low + high)
+            if gap(middle) < 0 { low = middle } else { high = middle }
+        }
+        return 0.5 * (low + high)
+    }
+
+    /// Whether good `k` may take a ramp step: it has producers, none with constant returns, and
+    /// none whose range `cap/k` is wider than ``rampRangeFactor`` times its surplus change
+    /// `|v_wk target|`.
+    func rampApplies(_ nws: NewtonWorkspace, good k: Int, target: Double) -> Bool {
+        let n = goodCount
+        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
+        guard last > first else { return false }
+        for c in first..<last {
+            let w = nws.producers![c]
+            let inverseK = inverseElasticity[w]
+            guard inverseK > 0, capacity[w] * inverseK <= Self.rampRangeFactor * abs(netOutput.elements[w * n + k] * target) else { return false }
+        }
+        return true
+    }
+
+    /// Lists each good's producers once (one pass over `V`).
+    func listProducers(_ nws: NewtonWorkspace) {
+        let n = goodCount, w = workersCouncilCount
+        let start = UnsafeMutableBufferPointer<Int>.allocate(capacity: n + 1)
+        start.initialize(repeating: 0)
+        netOutput.elements.withUnsafeBufferPointer { v in
+            for council in 0..<w { for i in 0..<n where v[council * n + i] > 0 { start[i + 1] += 1 } }
+        }
+        for i in 0..<n { start[i + 1] += start[i] }
+        let list = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(start[n], 1))
+        list.initialize(repeating: 0)
+        var next = Array(start.prefix(n))
+        netOutput.elements.withUnsafeBufferPointer { v in
+            for council in 0..<w {
+                for i in 0..<n where v[council * n + i] > 0 {
+                    list[next[i]] = council
+                    next[i] += 1
+                }
+            }
+        }
+        nws.producerStart = start
+        nws.producers = list
     }
 }

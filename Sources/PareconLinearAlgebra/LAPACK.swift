@@ -70,6 +70,15 @@ public enum LAPACK {
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", order: Int(info)) }
     }
 
+    /// Solves `A x = b` in place with the Cholesky factor that ``posv(order:a:b:)`` left in `a`
+    /// (`dpotrs`, column-major lower triangle: the same memory as the row-major upper one), for
+    /// another right-hand side. Allocates nothing.
+    public static func posvSolve(order n: Int, factor: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>) throws(LinearAlgebraError) {
+        if n == 0 { return }
+        let info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), b, Int32(n))
+        if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dpotrs", argument: Int(-info)) }
+    }
+
     /// The workspace size `dgels` needs for a column-major `rows × columns` problem with one
     /// right-hand side (LAPACK's workspace query).
     public static func gelsWorkspaceSize(rows: Int, columns: Int) -> Int {

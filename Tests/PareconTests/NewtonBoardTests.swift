@@ -259,6 +259,95 @@ import Testing
         }
     }
 
+    /// Four bakeries with steep ranges (`cap/k` = 0.01 of surplus) that all lose money at the
+    /// first prices (bread 1, labour 1, 1.05–1.2 h of labour a loaf), and a weavery that
+    /// over-uses labour there: nobody supplies bread, and bread's Jacobian row holds only the
+    /// town's demand. The board's ramp step puts bread's first move on the bakeries' ramp — in
+    /// round 2 some bakery supplies and not all four at capacity — where Newton's step alone goes
+    /// past it (measured with the ramp turned off: bread 1 → 1.75, labour 1 → 1.25, every bakery
+    /// at capacity in round 2). The plan is the optimum.
+    static func bakeriesAtALoss() throws -> Economy {
+        try Economy(
+            name: "Bakeries at a loss",
+            goods: [Good(id: "bread", unit: "loaves"), Good(id: "cloth", unit: "m")],
+            resources: [PrimaryResource(id: "labour", unit: "h", available: 30)],
+            workersCouncils: [1.05, 1.1, 1.15, 1.2].enumerated().map { index, hours in
+                WorkersCouncil(id: "bakery\(index)", produces: [Quantity("bread", 1)], uses: [Quantity("labour", hours)],
+                               capacity: 10, elasticity: 1000)
+            } + [WorkersCouncil(id: "weavery", produces: [Quantity("cloth", 1)], uses: [Quantity("labour", 0.5)], capacity: 1000, elasticity: 200)],
+            consumersCouncils: [
+                ConsumersCouncil(id: "town", allowance: 120, preferences: .cobbDouglas(weights: [Quantity("bread", 1), Quantity("cloth", 1)])),
+            ])
+    }
+
+    @Test func anUnsuppliedGoodsFirstStepStopsOnItsProducersRamp() throws {
+        let economy = try Self.bakeriesAtALoss()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let nws = try #require(rounds.newtonWorkspace)
+        let bread = economy.goodIndex["bread"]!
+        rounds.collectProposals()
+        #expect(rounds.workspace.grossSupply[bread] == 0)
+        rounds.movePrices()
+        #expect(nws.rampRounds == 1)
+        rounds.collectProposals()
+        let supplied = (0..<4).filter { rounds.workspace.activity[$0] > 0 }.count
+        let atCapacity = (0..<4).filter { rounds.workspace.activity[$0] >= 10 }.count
+        #expect(supplied > 0 && atCapacity < 4, "bakeries' proposals \(rounds.activity.prefix(4)) at bread \(rounds.prices[bread]), labour \(rounds.resourcePrices), cloth supply \(rounds.activity[4])")
+        while !rounds.isConverged && rounds.round < 500 {
+            rounds.movePrices()
+            rounds.collectProposals()
+        }
+        #expect(rounds.isConverged, "imbalance \(rounds.maxImbalance) after \(rounds.round) rounds")
+        let plan = rounds.plan(status: .converged, seconds: 0, history: [])
+        #expect(OptimalityConditions(economy: economy, plan: plan, tolerance: 1e-6).violations.isEmpty)
+    }
+
+    /// With ramp steps and the gain ratio together, the prediction the ratio judges is that of the
+    /// step finally taken — after the ramp step's re-solve (`dpotrs` with the same factor) changed
+    /// it — with the undamped Jacobian the factorisation left in the lower triangle: recomputed here
+    /// with a naive product from a copy of the board's assembly, in every round of the bakeries'
+    /// plan, the first of which takes a ramp step that shortens bread's Newton step (compared with
+    /// the same round with ramp steps turned off).
+    @Test func theGainRatioJudgesTheStepTheRampLeft() throws {
+        let economy = try Self.bakeriesAtALoss()
+        let n = economy.goodCount, m = economy.resourceCount, size = n + m
+        let bread = economy.goodIndex["bread"]!
+        let plain = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        try #require(plain.newtonWorkspace).takesRampSteps = false
+        plain.collectProposals()
+        plain.movePrices()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let problem = rounds.problem, ws = rounds.workspace, nws = try #require(rounds.newtonWorkspace)
+        var rampRoundsChecked = 0
+        while !rounds.isConverged && rounds.round < 500 {
+            rounds.collectProposals()
+            if rounds.isConverged { break }
+            let copy = NewtonWorkspace(goods: n, resources: m, workersCouncils: economy.workersCouncilCount, damping: 1)
+            copy.restore(nws.exported())
+            problem.assembleJacobian(ws, copy)
+            let before = rounds.prices + rounds.resourcePrices
+            let excess = (0..<n).map { ws.excessDemand[$0] } + (0..<m).map { ws.resourceExcess[$0] }
+            let ramps = nws.rampRounds, fallbacks = nws.fallbacks
+            rounds.movePrices()
+            if nws.fallbacks > fallbacks { continue }
+            let step = zip(rounds.prices + rounds.resourcePrices, before).map { $0 - $1 }
+            if rounds.round == 1 {
+                #expect(nws.rampRounds == 1)
+                #expect(abs(step[bread]) < abs(plain.prices[bread] - 1) - 1e-3, "bread \(step[bread]) against \(plain.prices[bread] - 1)")
+            }
+            if nws.rampRounds > ramps { rampRoundsChecked += 1 }
+            // The constant-returns trend is read after the move: the one the move's model used.
+            let predicted = (0..<size).map { i in
+                excess[i] + nws.trend[i] - (0..<size).reduce(0.0) { $0 + copy.hessian[min(i, $1) * size + max(i, $1)] * step[$1] }
+            }
+            let expected = problem.squaredImbalance(ws) { predicted[$0] }
+            let found = try #require(nws.predictedNorm, "round \(rounds.round)")
+            #expect(abs(found - expected) <= 1e-9 * max(expected, 1e-12), "round \(rounds.round): \(found) against \(expected)")
+        }
+        #expect(rounds.isConverged)
+        #expect(rampRoundsChecked >= 1)
+    }
+
     @Test func communicationCountsTheLocalResponses() throws {
         let economy = try TwoGoodClosedFormTests.economy()
         let tatonnement = try ParticipatoryPlanner(settings: PlanningSettings(board: .tatonnement)).plan(economy)
