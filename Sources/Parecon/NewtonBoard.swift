@@ -73,6 +73,11 @@ final class NewtonWorkspace {
     var producers: UnsafeMutableBufferPointer<Int>?
     /// Rounds in which the board fixed at least one good's step by its producers' ramp.
     var rampRounds = 0
+    /// 1 for a workers' council that has sent the board its proposal rule's two constants (elasticity
+    /// and capacity) for a ramp step, else 0; and the numbers so received (2 per such council, over
+    /// the whole plan: the constants do not change, so a council sends them once).
+    let rangeReported: UnsafeMutableBufferPointer<Double>
+    var rangeNumbersReceived = 0
     /// Whether the board takes ramp steps (tests turn them off to compare the round loop with a
     /// round journal, whose councils do not report the elasticities and capacities they need).
     var takesRampSteps = true
@@ -102,6 +107,7 @@ final class NewtonWorkspace {
         rampChanges = buffer(ramp)
         rampSystem = buffer(ramp * ramp)
         rampSurplus = buffer(w)
+        rangeReported = buffer(w)
         self.damping = damping
     }
 
@@ -124,6 +130,7 @@ final class NewtonWorkspace {
         producerStart?.deallocate()
         producers?.deallocate()
         rampSurplus.deallocate()
+        rangeReported.deallocate()
     }
 }
 
@@ -526,6 +533,7 @@ extension PlanningProblem {
         var fixed = 0
         for k in 0..<n where nws.uninformed[k] > 0 && d[k] != 0 && fixed < limit {
             let target = scale * d[k]
+            countRangesReported(nws, good: k)
             guard rampApplies(nws, good: k, target: target) else { continue }
             let z = nws.rampColumns.baseAddress! + fixed * size
             for j in 0..<size { z[j] = 0 }
@@ -606,6 +614,16 @@ extension PlanningProblem {
             guard inverseK > 0, capacity[w] * inverseK <= Self.rampRangeFactor * abs(netOutput.elements[w * n + k] * target) else { return false }
         }
         return true
+    }
+
+    /// Counts the elasticity and capacity of good `k`'s producers that the board has not been sent
+    /// yet: what a ramp step reads beyond the councils' proposals and responses (docs/model.md §10).
+    func countRangesReported(_ nws: NewtonWorkspace, good k: Int) {
+        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
+        for c in first..<last where nws.rangeReported[nws.producers![c]] == 0 {
+            nws.rangeReported[nws.producers![c]] = 1
+            nws.rangeNumbersReceived += 2
+        }
     }
 
     /// Lists each good's producers once (one pass over `V`).

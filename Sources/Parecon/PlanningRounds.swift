@@ -160,7 +160,8 @@ public final class PlanningRounds {
             excessDemand: Array(ws.excessDemand.prefix(n)), relativeImbalance: imbalance,
             resourceUse: Array(ws.resourceUse.prefix(m)),
             maxRelativeImbalance: measure.maxImbalance, maxRelativeRevision: measure.maxRevision, welfare: welfare,
-            pricesPublished: round * (n + m), proposalNumbersReceived: round * (problem.proposalNumbers + (settings.board == .newton ? problem.responseNumbers : 0)),
+            pricesPublished: round * (n + m), proposalNumbersReceived: round * (problem.proposalNumbers + (settings.board == .newton ? problem.responseNumbers : 0))
+                + (newtonWorkspace?.rangeNumbersReceived ?? 0),
             history: history)
     }
 }

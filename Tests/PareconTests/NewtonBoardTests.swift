@@ -348,16 +348,37 @@ import Testing
         #expect(rampRoundsChecked >= 1)
     }
 
+    /// A ramp step reads each producer's elasticity and capacity, which the councils' proposals and
+    /// responses do not carry: each bakery sends those two numbers once, the first time the board
+    /// looks at bread's ramp. Per round: four bakeries and the weavery 2 numbers each, the town 2;
+    /// the responses one slope per workers' council and the town's two demand derivatives.
+    @Test func communicationCountsTheRangesARampStepReads() throws {
+        let plan = try ParticipatoryPlanner(settings: PlanningSettings(board: .newton)).plan(try Self.bakeriesAtALoss())
+        #expect(plan.status == .converged)
+        #expect(plan.proposalNumbersReceived == plan.rounds * (12 + 5 + 2) + 4 * 2)
+    }
+
     @Test func communicationCountsTheLocalResponses() throws {
         let economy = try TwoGoodClosedFormTests.economy()
         let tatonnement = try ParticipatoryPlanner(settings: PlanningSettings(board: .tatonnement)).plan(economy)
         let newton = try ParticipatoryPlanner(settings: PlanningSettings(board: .newton)).plan(economy)
         // Per round: bakery and weavery send 2 numbers each (output, labour), the town 2.
         #expect(tatonnement.proposalNumbersReceived == tatonnement.rounds * 6)
-        // Newton adds one slope per workers' council and the town's two demand derivatives.
-        #expect(newton.proposalNumbersReceived == newton.rounds * (6 + 2 + 2))
+        // Newton adds one slope per workers' council and the town's two demand derivatives, and
+        // the bakery's and the weavery's elasticity and capacity, sent once when the board looks
+        // at their goods' ramps (their ranges are too wide: neither takes a ramp step).
+        #expect(newton.proposalNumbersReceived == newton.rounds * (6 + 2 + 2) + 2 * 2)
         #expect(newton.pricesPublished == newton.rounds * 3)
         #expect(newton.rounds < tatonnement.rounds)
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let nws = try #require(rounds.newtonWorkspace)
+        while !rounds.isConverged && rounds.round < 100 {
+            rounds.collectProposals()
+            if !rounds.isConverged { rounds.movePrices() }
+        }
+        #expect(rounds.round == newton.rounds)
+        #expect(nws.rampRounds == 0)
+        #expect(nws.rangeReported[0] == 1 && nws.rangeReported[1] == 1)
     }
 }
 
