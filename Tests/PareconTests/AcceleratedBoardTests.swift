@@ -41,3 +41,30 @@ struct AcceleratedBoardOnCalibratedTablesTests {
         #expect(accelerated.safeguardRounds == 0)
     }
 }
+
+@Suite struct AcceleratedBoardCooldownTests {
+    /// The cool-down after a restart doubles with each restart, except after a mixing phase that at
+    /// least halved the measure: then it starts again from `2m` (issue 4, `docs/model.md` §3.2).
+    @Test func aProductiveMixingPhaseResetsTheCooldown() {
+        let aws = AndersonWorkspace(goods: 8, resources: 2, memory: 5)
+        #expect(aws.cooldownLength == 10)
+        aws.restart()  // no mixing phase yet
+        #expect(aws.cooldown == 10 && aws.cooldownLength == 20)
+        // A phase that began at 1e-3 and got no lower than 6e-4: not productive, the cool-down doubles.
+        aws.phaseStartMerit = 1e-3
+        aws.bestMerit = 6e-4
+        aws.restart()
+        #expect(aws.cooldown == 20 && aws.cooldownLength == 40)
+        #expect(!aws.phaseStartMerit.isFinite)
+        // A phase that began at 1e-3 and reached 4e-4: productive, the cool-down is back to 2m.
+        aws.phaseStartMerit = 1e-3
+        aws.bestMerit = 4e-4
+        aws.restart()
+        #expect(aws.cooldown == 10 && aws.cooldownLength == 20)
+        // A restart with no mixing round since the last one (the phase never began) doubles again.
+        aws.bestMerit = 1e-6
+        aws.restart()
+        #expect(aws.cooldown == 20 && aws.cooldownLength == 40)
+        #expect(aws.restarts == 4)
+    }
+}
