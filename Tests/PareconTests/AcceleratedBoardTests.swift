@@ -41,3 +41,37 @@ struct AcceleratedBoardOnCalibratedTablesTests {
         #expect(accelerated.safeguardRounds == 0)
     }
 }
+
+@Suite struct AcceleratedBoardCooldownTests {
+    /// The cool-down after a restart doubles with each restart, except after a mixing phase that at
+    /// least halved the measure: then it repeats the last cool-down (issue 4, `docs/model.md` §3.2).
+    @Test func aProductiveMixingPhaseDoesNotLengthenTheCooldown() {
+        let aws = AndersonWorkspace(goods: 8, resources: 2, memory: 5)
+        #expect(aws.cooldownLength == 10)
+        aws.restart()  // no mixing phase yet
+        #expect(aws.cooldown == 10 && aws.cooldownLength == 20)
+        // A phase that began at 1e-3 and got no lower than 6e-4: not productive, the cool-down doubles.
+        aws.phaseStartMerit = 1e-3
+        aws.bestMerit = 6e-4
+        aws.restart()
+        #expect(aws.cooldown == 20 && aws.cooldownLength == 40)
+        #expect(!aws.phaseStartMerit.isFinite && !aws.bestMerit.isFinite && !aws.progressMerit.isFinite)
+        // A phase that began at 1e-3 and reached 4e-4: productive, the last cool-down again.
+        aws.phaseStartMerit = 1e-3
+        aws.bestMerit = 4e-4
+        aws.restart()
+        #expect(aws.cooldown == 20 && aws.cooldownLength == 40)
+        // A restart with no mixing round since the last one (the phase never began) doubles again.
+        aws.bestMerit = 1e-6
+        aws.restart()
+        #expect(aws.cooldown == 40 && aws.cooldownLength == 80)
+        #expect(aws.restarts == 4)
+
+        // A productive first phase: the shortest cool-down, 2m.
+        let fresh = AndersonWorkspace(goods: 8, resources: 2, memory: 5)
+        fresh.phaseStartMerit = 0.3
+        fresh.bestMerit = 0.05
+        fresh.restart()
+        #expect(fresh.cooldown == 10 && fresh.cooldownLength == 10)
+    }
+}
