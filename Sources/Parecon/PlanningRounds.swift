@@ -119,7 +119,10 @@ public final class PlanningRounds {
     public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }
     public var resourcePrices: [Double] { Array(workspace.resourcePrices.prefix(problem.resourceCount)) }
     /// The last round's activity proposals (a copy).
-    public var activity: [Double] { Array(workspace.activity.prefix(problem.workersCouncilCount)) }
+    public var activity: [Double] {
+        precondition(!workspace.roundScratchReleased, "the activities were handed to the final plan")
+        return Array(workspace.activity.prefix(problem.workersCouncilCount))
+    }
 
     /// Where the numbers stopped being finite, for the report of a diverged run: the first good,
     /// resource or council whose price, proposal or balance is not a finite number.
@@ -152,9 +155,10 @@ public final class PlanningRounds {
     func finalPlan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
+        let activity = self.activity
         workspace.releaseRoundScratch()
         newtonWorkspace = nil
-        var plan = self.plan(status: status, seconds: seconds, history: history)
+        var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)
         plan.divergence = diagnosis
         plan.safeguardRounds = boardFallbacks
         return plan
@@ -162,6 +166,11 @@ public final class PlanningRounds {
 
     /// The plan at the last round's proposals and the prices they were made at.
     public func plan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
+        plan(status: status, seconds: seconds, history: history, activity: activity)
+    }
+
+    /// The plan with the last round's `activity` as given (copied out of the workspace).
+    private func plan(status: PlanStatus, seconds: Double, history: [RoundRecord], activity: [Double]) -> Plan {
         let ws = workspace
         let n = problem.goodCount, m = problem.resourceCount
         let prices = self.prices

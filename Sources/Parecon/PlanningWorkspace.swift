@@ -104,10 +104,11 @@ final class PlanningWorkspace {
         fusedThreads = FusedRound.threads(workersCouncils: w, goods: n, resources: m, blockRows: fusedBlockRows)
     }
 
-    /// The per-council buffers that only the rounds read (unit surpluses, last activities, revision
-    /// rates and last relative surpluses, local responses), deallocated once no round will run
-    /// again, so that the plan's own arrays (activity, consumption) take their place instead of
-    /// adding to the peak. The workspace must not run another round after this.
+    /// The per-council buffers (unit surpluses, activities and last activities, revision rates and
+    /// last relative surpluses, local responses), deallocated once no round will run again and the
+    /// activities have been copied out, so that the plan's own arrays (activity, consumption) take
+    /// their place instead of adding to the peak. The workspace must not run another round, nor its
+    /// activities be read, after this.
     func releaseRoundScratch() {
         guard !roundScratchReleased else { return }
         roundScratchReleased = true
@@ -115,12 +116,12 @@ final class PlanningWorkspace {
     }
 
     private var roundScratch: [UnsafeMutableBufferPointer<Double>] {
-        [surplus, previousActivity, revisionRate, lastRelativeSurplus, response]
+        [surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response]
     }
 
     deinit {
         startedHelper?.stop()
-        for b in [prices, resourcePrices, activity, netSupply, grossSupply,
+        for b in [prices, resourcePrices, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum, partialSums] + cesDenominators + cesShares {
             b.deallocate()
