@@ -135,7 +135,7 @@ enum FusedRound {
                 for council in row..<(row + rows) {
                     let activity = x[council - row]
                     if activity == 0 { continue }
-                    for e in rule.outputStart[council]..<rule.outputStart[council + 1] {
+                    for e in Int(rule.outputStart[council])..<Int(rule.outputStart[council + 1]) {
                         gross[Int(rule.outputGood[e])] += activity * rule.outputAmount[e]
                     }
                 }

@@ -65,9 +65,6 @@ public struct ParticipatoryPlanner: Sendable {
             && rounds.maxImbalance <= settings.inaccurateTolerance && rounds.maxRevision <= settings.inaccurateTolerance {
             status = .convergedInaccurate
         }
-        var plan = rounds.plan(status: status, seconds: elapsed(), history: history)
-        if status == .diverged { plan.divergence = rounds.divergenceDiagnosis() }
-        plan.safeguardRounds = rounds.boardFallbacks
-        return plan
+        return rounds.finalPlan(status: status, seconds: elapsed(), history: history)
     }
 }

@@ -28,9 +28,12 @@ struct PlanningProblem: Sendable {
     /// compressed-row form, so that gross supply and each council's gross value cost O(number of
     /// entries) instead of another matrix pass. The economy's own arrays (shared, not copied) when
     /// its `produces` entries are already so, as generated and calibrated economies' are.
-    let outputStart: [Int]
+    let outputStart: [Int32]
     let outputGood: [Int32]
     let outputAmount: [Double]
+
+    /// Council `w`'s entries in `outputGood`/`outputAmount`.
+    func outputRange(_ w: Int) -> Range<Int> { Int(outputStart[w])..<Int(outputStart[w + 1]) }
 
     /// Cobb–Douglas councils, aggregated: `Σ_c B_c α_ci` (their total spending on good `i`).
     let cobbDouglasSpending: [Double]
@@ -72,10 +75,10 @@ struct PlanningProblem: Sendable {
         // `produces` entries with positive amounts, in good order: its own arrays when they are
         // all positive and in order already.
         let producesInOrder = (0..<workers.count).allSatisfy { w in
-            let row = workers.producesStart[w]..<workers.producesStart[w + 1]
+            let row = workers.producesRange(w)
             return row.allSatisfy { e in workers.producesAmount[e] > 0 && (e == row.lowerBound || workers.producesGood[e - 1] < workers.producesGood[e]) }
         }
-        var start: [Int] = [], good: [Int32] = [], amount: [Double] = []
+        var start: [Int32] = [], good: [Int32] = [], amount: [Double] = []
         if !producesInOrder {
             start = [0]
             start.reserveCapacity(workers.count + 1)
@@ -86,21 +89,21 @@ struct PlanningProblem: Sendable {
         var responses = workers.count
         workers.netOutput.elements.withUnsafeBufferPointer { v in
             for w in 0..<workers.count {
-                let row = workers.producesStart[w]..<workers.producesStart[w + 1]
+                let row = workers.producesRange(w)
                 if !producesInOrder {
                     let produces = row.count == 1 ? Array(row) : row.sorted { workers.producesGood[$0] < workers.producesGood[$1] }
                     for e in produces where workers.producesAmount[e] > 0 {
                         good.append(workers.producesGood[e])
                         amount.append(workers.producesAmount[e])
                     }
-                    start.append(good.count)
+                    start.append(Int32(good.count))  // no more than the economy's own entries
                 }
                 // Distinct ids among outputs and inputs: the outputs, the inputs of goods not
                 // produced (negative net output), resources used, and kept inputs not produced.
                 var inputs = 0
                 for i in 0..<n where v[w * n + i] < 0 && !row.contains(where: { Int(workers.producesGood[$0]) == i }) { inputs += 1 }
                 for r in 0..<m where workers.resourceUse.elements[w * m + r] > 0 { inputs += 1 }
-                for e in workers.keptUsesStart[w]..<workers.keptUsesStart[w + 1] {
+                for e in workers.keptUsesRange(w) {
                     let column = Int(workers.keptUsesColumn[e])
                     if !row.contains(where: { Int(workers.producesGood[$0]) == column }) { inputs += 1 }
                 }

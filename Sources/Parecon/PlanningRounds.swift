@@ -18,8 +18,9 @@ public final class PlanningRounds {
     public let settings: PlanningSettings
     let problem: PlanningProblem
     let workspace: PlanningWorkspace
-    /// The second-order board's buffers, when that board is chosen.
-    let newtonWorkspace: NewtonWorkspace?
+    /// The second-order board's buffers, when that board is chosen (`nil` again once
+    /// ``finalPlan(status:seconds:history:)`` has handed them back).
+    private(set) var newtonWorkspace: NewtonWorkspace?
     /// The accelerated board's buffers, when that board is chosen.
     let andersonWorkspace: AndersonWorkspace?
 
@@ -72,10 +73,13 @@ public final class PlanningRounds {
 
     /// Councils propose at the current prices and the board sums and measures the proposals.
     public func collectProposals() {
+        precondition(!workspace.roundScratchReleased, "no round runs after the final plan")
         round += 1
         let ws = workspace
         if round > 1 {
-            for w in 0..<problem.workersCouncilCount { ws.previousActivity[w] = ws.activity[w] }
+            if ws.keepsPreviousActivity {
+                for w in 0..<problem.workersCouncilCount { ws.previousActivity[w] = ws.activity[w] }
+            }
             for i in 0..<problem.goodCount { ws.previousNetSupply[i] = ws.netSupply[i] }
             for r in 0..<problem.resourceCount { ws.previousResourceUse[r] = ws.resourceUse[r] }
         }
@@ -94,6 +98,7 @@ public final class PlanningRounds {
     /// relative price change.
     @discardableResult
     public func movePrices() -> Double {
+        precondition(!workspace.roundScratchReleased, "no round runs after the final plan")
         switch settings.board {
         case .tatonnement:
             return problem.movePrices(workspace, settings: settings)
@@ -106,17 +111,23 @@ public final class PlanningRounds {
 
     /// Rounds in which the board's safeguard fired: the second-order board could not solve its
     /// system and took a tatonnement step, or the accelerated board forgot its history.
-    public var boardFallbacks: Int { newtonWorkspace?.fallbacks ?? andersonWorkspace?.restarts ?? 0 }
+    public var boardFallbacks: Int { finalFallbacks ?? newtonWorkspace?.fallbacks ?? andersonWorkspace?.restarts ?? 0 }
+    /// ``boardFallbacks`` as it was when the second-order board's buffers were handed back.
+    private var finalFallbacks: Int?
 
     /// Current indicative prices of goods and resources (copies).
     public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }
     public var resourcePrices: [Double] { Array(workspace.resourcePrices.prefix(problem.resourceCount)) }
     /// The last round's activity proposals (a copy).
-    public var activity: [Double] { Array(workspace.activity.prefix(problem.workersCouncilCount)) }
+    public var activity: [Double] {
+        precondition(!workspace.roundScratchReleased, "the activities were handed to the final plan")
+        return Array(workspace.activity.prefix(problem.workersCouncilCount))
+    }
 
     /// Where the numbers stopped being finite, for the report of a diverged run: the first good,
     /// resource or council whose price, proposal or balance is not a finite number.
     public func divergenceDiagnosis() -> String {
+        precondition(!workspace.roundScratchReleased, "the diagnosis reads the round's buffers")
         let ws = workspace
         let hint = "the numbers of the economy may be too large or too small for double precision; rescale its units"
         for (i, good) in economy.goods.enumerated() {
@@ -137,8 +148,29 @@ public final class PlanningRounds {
         return "round \(round): welfare is \(welfare); \(hint)"
     }
 
+    /// The plan at the last round's proposals, its divergence diagnosis and board fallbacks
+    /// included, for a caller that runs no more rounds: the buffers only the rounds read (the
+    /// workspace's per-council scratch, the second-order board's) are handed back before the plan
+    /// is built, so that its arrays do not add to the peak memory. The rounds cannot go on after this.
+    func finalPlan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
+        let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
+        finalFallbacks = boardFallbacks
+        let activity = self.activity
+        workspace.releaseRoundScratch()
+        newtonWorkspace = nil
+        var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)
+        plan.divergence = diagnosis
+        plan.safeguardRounds = boardFallbacks
+        return plan
+    }
+
     /// The plan at the last round's proposals and the prices they were made at.
     public func plan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
+        plan(status: status, seconds: seconds, history: history, activity: activity)
+    }
+
+    /// The plan with the last round's `activity` as given (copied out of the workspace).
+    private func plan(status: PlanStatus, seconds: Double, history: [RoundRecord], activity: [Double]) -> Plan {
         let ws = workspace
         let n = problem.goodCount, m = problem.resourceCount
         let prices = self.prices

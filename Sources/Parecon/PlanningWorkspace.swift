@@ -10,9 +10,12 @@ final class PlanningWorkspace {
     let resourcePrices: UnsafeMutableBufferPointer<Double>
     /// Unit surplus `π = V p − Bm q` of each workers' council.
     let surplus: UnsafeMutableBufferPointer<Double>
-    /// Proposed activity levels, this round's and the last.
+    /// Proposed activity levels, this round's and the last. The last round's only when someone
+    /// reads it (constant-returns councils, the second-order board: ``keepsPreviousActivity``);
+    /// otherwise a single unused entry.
     let activity: UnsafeMutableBufferPointer<Double>
     let previousActivity: UnsafeMutableBufferPointer<Double>
+    let keepsPreviousActivity: Bool
     /// Constant-returns councils' own revision rates `η_w` and last relative surpluses: each
     /// council learns from its own rounds how boldly to revise. One entry per council when the
     /// workspace is made with `revisions` (every council's otherwise unused entry included), a
@@ -50,6 +53,8 @@ final class PlanningWorkspace {
     /// The fused round's rows per block and threads (chosen from the problem's size; tests set them).
     var fusedBlockRows: Int
     var fusedThreads: Int
+    /// Whether ``releaseRoundScratch()`` has handed back the buffers only the rounds read.
+    private(set) var roundScratchReleased = false
     /// The fused round's second thread, started at the first two-thread pass and stopped with the workspace.
     private var startedHelper: FusedHelper?
     var fusedHelper: FusedHelper {
@@ -62,7 +67,8 @@ final class PlanningWorkspace {
     /// `responses`: whether the councils' local responses are kept (the second-order board and
     /// the round journal read them); `revisions`: whether each council has its own revision rate
     /// and last relative surplus (only constant-returns councils read them). Without them the
-    /// workspace holds 24 bytes a workers' council less.
+    /// workspace holds 24 bytes a workers' council less, and without either 8 more (the last
+    /// round's activity, which only they read).
     init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true) {
         n = problem.goodCount
         m = problem.resourceCount
@@ -72,7 +78,8 @@ final class PlanningWorkspace {
         resourcePrices = buffer(m)
         surplus = buffer(w)
         activity = buffer(w)
-        previousActivity = buffer(w)
+        keepsPreviousActivity = responses || revisions
+        previousActivity = buffer(keepsPreviousActivity ? w : 0)
         revisionRate = buffer(revisions ? w : 0)
         lastRelativeSurplus = buffer(revisions ? w : 0)
         response = buffer(responses ? w : 0)
@@ -97,13 +104,29 @@ final class PlanningWorkspace {
         fusedThreads = FusedRound.threads(workersCouncils: w, goods: n, resources: m, blockRows: fusedBlockRows)
     }
 
+    /// The per-council buffers (unit surpluses, activities and last activities, revision rates and
+    /// last relative surpluses, local responses), deallocated once no round will run again and the
+    /// activities have been copied out, so that the plan's own arrays (activity, consumption) take
+    /// their place instead of adding to the peak. The workspace must not run another round, nor its
+    /// activities be read, after this.
+    func releaseRoundScratch() {
+        guard !roundScratchReleased else { return }
+        roundScratchReleased = true
+        for b in roundScratch { b.deallocate() }
+    }
+
+    private var roundScratch: [UnsafeMutableBufferPointer<Double>] {
+        [surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response]
+    }
+
     deinit {
         startedHelper?.stop()
-        for b in [prices, resourcePrices, surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response, netSupply, grossSupply,
+        for b in [prices, resourcePrices, netSupply, grossSupply,
                   demand, excessDemand, throughput, resourceUse, previousNetSupply, previousResourceUse, resourceExcess, step, lastRelativeExcess,
                   cesPower, cesSum, partialSums] + cesDenominators + cesShares {
             b.deallocate()
         }
+        if !roundScratchReleased { for b in roundScratch { b.deallocate() } }
     }
 }
 

@@ -72,7 +72,7 @@ extension PlanningProblem {
 /// It also records the council's local response `∂x/∂π` (for the second-order board), if kept.
 struct WorkersCouncilRule: @unchecked Sendable {
     let prices: UnsafePointer<Double>
-    let outputStart: UnsafePointer<Int>
+    let outputStart: UnsafePointer<Int32>
     let outputGood: UnsafeBufferPointer<Int32>
     let outputAmount: UnsafeBufferPointer<Double>
     let capacity: UnsafePointer<Double>
@@ -98,7 +98,7 @@ struct WorkersCouncilRule: @unchecked Sendable {
             slope = 1 / inverseK
         } else {
             var value = 0.0
-            for e in outputStart[council]..<outputStart[council + 1] { value += outputAmount[e] * prices[Int(outputGood[e])] }
+            for e in Int(outputStart[council])..<Int(outputStart[council + 1]) { value += outputAmount[e] * prices[Int(outputGood[e])] }
             if value > 0 {
                 let relative = surplus / value
                 var eta = revisionRate[council]

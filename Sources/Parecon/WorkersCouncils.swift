@@ -21,15 +21,22 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let netOutput: Matrix
     /// `Bm`: W × m.
     let resourceUse: Matrix
-    /// The `produces` entries (good index, amount), in the order given.
-    let producesStart: [Int]
+    /// The `produces` entries (good index, amount), in the order given. Row starts (here and in
+    /// `keptUsesStart`) are `Int32`, 4 bytes a council instead of 8; the builder checks that the
+    /// entries fit.
+    let producesStart: [Int32]
     let producesGood: [Int32]
     let producesAmount: [Double]
     /// `uses` entries that `V`/`Bm` cannot give back: goods the council also produces, and
     /// amounts exactly 0. Column `0..<n` is a good, `n..<n+m` a resource.
-    let keptUsesStart: [Int]
+    let keptUsesStart: [Int32]
     let keptUsesColumn: [Int32]
     let keptUsesAmount: [Double]
+
+    /// Council `w`'s entries in `producesGood`/`producesAmount`.
+    func producesRange(_ w: Int) -> Range<Int> { Int(producesStart[w])..<Int(producesStart[w + 1]) }
+    /// Council `w`'s entries in `keptUsesColumn`/`keptUsesAmount`.
+    func keptUsesRange(_ w: Int) -> Range<Int> { Int(keptUsesStart[w])..<Int(keptUsesStart[w + 1]) }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { id.count }
@@ -47,13 +54,13 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
 
     /// Council `w`'s `produces` entries, in the order given (without building its `uses`).
     public func produces(_ w: Int) -> [Quantity] {
-        (producesStart[w]..<producesStart[w + 1]).map { Quantity(goods[Int(producesGood[$0])].id, producesAmount[$0]) }
+        producesRange(w).map { Quantity(goods[Int(producesGood[$0])].id, producesAmount[$0]) }
     }
 
     /// Council `w`'s `uses` entries as (column, amount), goods (`0..<n`) then resources (`n..<n+m`).
     func usesColumns(_ w: Int) -> [(column: Int, amount: Double)] {
         let n = goods.count, m = resources.count
-        let produced = producesStart[w]..<producesStart[w + 1]
+        let produced = producesRange(w)
         var uses: [(column: Int, amount: Double)] = []
         netOutput.elements.withUnsafeBufferPointer { v in
             let row = w * n
@@ -62,7 +69,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             }
         }
         for r in 0..<m where resourceUse.elements[w * m + r] > 0 { uses.append((n + r, resourceUse.elements[w * m + r])) }
-        let kept = keptUsesStart[w]..<keptUsesStart[w + 1]
+        let kept = keptUsesRange(w)
         if !kept.isEmpty {
             for e in kept { uses.append((Int(keptUsesColumn[e]), keptUsesAmount[e])) }
             uses.sort { $0.column < $1.column }
@@ -127,10 +134,10 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         private(set) var count = 0
         fileprivate var netOutput: [Double]
         fileprivate var resourceUse: [Double]
-        fileprivate var producesStart = [0]
+        fileprivate var producesStart: [Int32] = [0]
         fileprivate var producesGood: [Int32] = []
         fileprivate var producesAmount: [Double] = []
-        fileprivate var keptUsesStart = [0]
+        fileprivate var keptUsesStart: [Int32] = [0]
         fileprivate var keptUsesColumn: [Int32] = []
         fileprivate var keptUsesAmount: [Double] = []
         /// Per good, whether the council being appended produces it (cleared after each council).
@@ -197,7 +204,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
                 producesAmount.append(amount)
                 producedMark[i] = true
             }
-            producesStart.append(producesGood.count)
+            producesStart.append(Self.rowStart(producesGood.count))
             for (column, amount) in uses where column < n + m {
                 if column < n {
                     netOutput[w * n + column] -= amount
@@ -207,8 +214,17 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
                     if amount == 0 { keep(column, amount) }
                 }
             }
-            keptUsesStart.append(keptUsesColumn.count)
+            keptUsesStart.append(Self.rowStart(keptUsesColumn.count))
             for e in first..<producesGood.count { producedMark[Int(producesGood[e])] = false }
+        }
+
+        /// A row start as stored (`Int32`): an economy with 2^31 or more entries (24 GB of them) is
+        /// beyond this storage.
+        private static func rowStart(_ entries: Int) -> Int32 {
+            guard let start = Int32(exactly: entries) else {
+                preconditionFailure("\(entries) entries: workers' councils' rows hold fewer than 2^31")
+            }
+            return start
         }
 
         private mutating func keep(_ column: Int, _ amount: Double) {
@@ -225,7 +241,19 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
                 precondition(resources.map(\.id) == self.resources.map(\.id), "the resources must keep their ids and order")
                 self.resources = resources
             }
+            // The kept uses grew by doubling (their number is not known up front): kept at their
+            // size, not their capacity (a calibrated economy keeps one a council, its own good).
+            keptUsesColumn = Self.exactCapacity(keptUsesColumn)
+            keptUsesAmount = Self.exactCapacity(keptUsesAmount)
             return WorkersCouncils(builder: self)
+        }
+
+        /// The same elements in an array of no more capacity than they need.
+        static func exactCapacity<T>(_ array: [T]) -> [T] {
+            if array.capacity == array.count { return array }
+            return [T](unsafeUninitializedCapacity: array.count) { buffer, count in
+                count = array.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+            }
         }
     }
 }

@@ -165,6 +165,7 @@ import Testing
         #expect(!problem.hasConstantReturns)
         let ws = PlanningWorkspace(problem, responses: false, revisions: false)
         #expect(ws.response.count == 1 && ws.revisionRate.count == 1 && ws.lastRelativeSurplus.count == 1 && !ws.hasResponses)
+        #expect(ws.previousActivity.count == 1 && !ws.keepsPreviousActivity)
         ws.fusedBlockRows = blockRows
         ws.fusedThreads = threads
         var random = SeededGenerator(seed: 21)
@@ -208,6 +209,38 @@ import Testing
         for w in 0..<40 {
             #expect(abs(plan.activity[w] - e.activity[w]) <= 1e-9 * max(1, e.activity[w]), "\(board): council \(w)")
         }
+    }
+
+    /// The planner's final plan, built after the rounds' per-council buffers are handed back, is
+    /// the plan of the same rounds driven one at a time and built with everything still there
+    /// (same bits), on an economy with constant-returns councils (whose revision memory is kept)
+    /// and one without; and no round runs after it.
+    @Test(arguments: [BoardKind.tatonnement, .accelerated, .newton], [0.0, 0.3])
+    func finalPlanIsThePlanOfTheSameRounds(_ board: BoardKind, _ constantReturnsShare: Double) throws {
+        let economy = try SyntheticEconomy(goods: 6, resources: 2, workersCouncils: 50, consumersCouncils: 3,
+                                           density: 0.5, constantReturnsShare: constantReturnsShare, seed: 6).generate()
+        var settings = PlanningSettings()
+        settings.board = board
+        settings.maxRounds = 400
+        let planned = try ParticipatoryPlanner(settings: settings).plan(economy)
+
+        let rounds = try PlanningRounds(economy: economy, settings: settings)
+        #expect(rounds.workspace.keepsPreviousActivity == (board == .newton || constantReturnsShare > 0))
+        while true {
+            rounds.collectProposals()
+            if rounds.isConverged || rounds.hasDiverged || rounds.round >= settings.maxRounds { break }
+            rounds.movePrices()
+        }
+        #expect(rounds.round == planned.rounds)
+        let reference = rounds.plan(status: planned.status, seconds: planned.seconds, history: planned.history)
+        #expect(planned.prices == reference.prices && planned.resourcePrices == reference.resourcePrices)
+        #expect(planned.activity == reference.activity && planned.consumption.elements == reference.consumption.elements)
+        #expect(planned.supply == reference.supply && planned.use == reference.use && planned.excessDemand == reference.excessDemand)
+        #expect(planned.welfare == reference.welfare && planned.safeguardRounds == rounds.boardFallbacks)
+
+        let final = rounds.finalPlan(status: planned.status, seconds: planned.seconds, history: planned.history)
+        #expect(rounds.workspace.roundScratchReleased && rounds.newtonWorkspace == nil)
+        #expect(final.activity == reference.activity && final.prices == reference.prices && final.safeguardRounds == planned.safeguardRounds)
     }
 
     /// The size rule: small problems run on one thread, large ones on two, and blocks stay near 384 KiB.

@@ -49,6 +49,28 @@ import PareconLinearAlgebra
         #expect(economy.workersCouncils[2].uses.map(\.id) == ["a", "c", "labour", "land"])
     }
 
+    /// The row starts (stored as `Int32`) by a naive count of each council's entries and kept
+    /// uses; an array grown past its size (as the kept uses grow, by doubling) stored at its size.
+    @Test func rowStartsAreTheNaiveCountsAndKeptUsesTheirSize() throws {
+        let (economy, councils) = try Self.awkwardEconomy()
+        let stored = economy.workersCouncils
+        var produces = 0
+        for (w, council) in councils.enumerated() {
+            #expect(stored.producesRange(w) == produces..<(produces + council.produces.count), "council \(w)")
+            produces += council.produces.count
+        }
+        // Kept: self-user's a and multi's b (their own outputs), zeros' c and land (exactly 0) and
+        // a (which it produces, at 0).
+        #expect([0, 1, 2, 3].map { stored.keptUsesRange($0).count } == [1, 1, 3, 0])
+        #expect(stored.keptUsesStart.last == 5 && stored.keptUsesColumn.count == 5)
+        var grown: [Int] = []
+        grown.reserveCapacity(2000)
+        grown += 0..<1001
+        let exact = WorkersCouncils.Builder.exactCapacity(grown)
+        // (malloc may round the copy's block up by a few bytes)
+        #expect(exact == grown && exact.capacity < grown.count + 4 && grown.capacity >= 2000)
+    }
+
     @Test func equalityComparesEntriesAsMaps() {
         let a = WorkersCouncil(id: "w", produces: [Quantity("x", 1)], uses: [Quantity("y", 2), Quantity("z", 3)], capacity: 1)
         var b = a
@@ -78,7 +100,7 @@ import PareconLinearAlgebra
         for w in 0..<councils.count {
             for i in 0..<n { #expect(problem.netOutput[w, i] == v[w][i]) }
             for r in 0..<m { #expect(problem.resourceUse[w, r] == b[w][r]) }
-            let row = problem.outputStart[w]..<problem.outputStart[w + 1]
+            let row = problem.outputRange(w)
             #expect(row.map { Int(problem.outputGood[$0]) } == outputs[w].map(\.0))
             #expect(row.map { problem.outputAmount[$0] } == outputs[w].map(\.1))
         }
@@ -134,7 +156,7 @@ import PareconLinearAlgebra
         #expect(problem.outputAmount.withUnsafeBufferPointer { $0.baseAddress } == workers.producesAmount.withUnsafeBufferPointer { $0.baseAddress })
         #expect(problem.outputGood.withUnsafeBufferPointer { $0.baseAddress } == workers.producesGood.withUnsafeBufferPointer { $0.baseAddress })
         for (w, council) in councils.enumerated() {
-            let row = problem.outputStart[w]..<problem.outputStart[w + 1]
+            let row = problem.outputRange(w)
             #expect(row.map { Int(problem.outputGood[$0]) } == council.produces.map { economy.goodIndex[$0.id]! })
             #expect(row.map { problem.outputAmount[$0] } == council.produces.map(\.amount))
         }

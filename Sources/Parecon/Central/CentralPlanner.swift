@@ -325,7 +325,7 @@ struct PlanEvaluation {
         var residuals = OptimalityResiduals()
         for j in 0..<w {
             var value = 0.0
-            for e in problem.outputStart[j]..<problem.outputStart[j + 1] {
+            for e in problem.outputRange(j) {
                 gross[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
                 value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
             }

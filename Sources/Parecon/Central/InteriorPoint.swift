@@ -118,7 +118,7 @@ final class InteriorPointMethod {
         residualX = zeros(w); residualGoods = zeros(n); residualResources = zeros(m)
         dualScale = zeros(w); throughput = zeros(n)
         theta = zeros(w)
-        producesTotal = (0..<w).map { j in (problem.outputStart[j]..<problem.outputStart[j + 1]).reduce(0) { $0 + problem.outputAmount[$1] } }
+        producesTotal = (0..<w).map { j in problem.outputRange(j).reduce(0) { $0 + problem.outputAmount[$1] } }
         normalMatrix = zeros((n + m) * (n + m))
         factor = zeros((n + m) * (n + m))
         block = zeros(max(1, min(settings.blockRows, w)) * (n + m))
@@ -169,7 +169,7 @@ final class InteriorPointMethod {
         level = positive > 0 ? level / Double(positive) : 1
         for j in 0..<w {
             var value = 0.0
-            for e in problem.outputStart[j]..<problem.outputStart[j + 1] {
+            for e in problem.outputRange(j) {
                 grossSupply[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
                 value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
             }
