@@ -114,6 +114,10 @@ public final class PlanningRounds {
     public var boardFallbacks: Int { finalFallbacks ?? newtonWorkspace?.fallbacks ?? andersonWorkspace?.restarts ?? 0 }
     /// ``boardFallbacks`` as it was when the second-order board's buffers were handed back.
     private var finalFallbacks: Int?
+    /// The ranges (elasticity and capacity) the second-order board's ramp steps read from the
+    /// councils, as counted when its buffers were handed back.
+    private var rangeNumbersReceived: Int { finalRangeNumbers ?? newtonWorkspace?.rangeNumbersReceived ?? 0 }
+    private var finalRangeNumbers: Int?
 
     /// Current indicative prices of goods and resources (copies).
     public var prices: [Double] { Array(workspace.prices.prefix(problem.goodCount)) }
@@ -155,6 +159,7 @@ public final class PlanningRounds {
     func finalPlan(status: PlanStatus, seconds: Double, history: [RoundRecord]) -> Plan {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
+        finalRangeNumbers = rangeNumbersReceived
         let activity = self.activity
         workspace.releaseRoundScratch()
         newtonWorkspace = nil
@@ -193,7 +198,7 @@ public final class PlanningRounds {
             resourceUse: Array(ws.resourceUse.prefix(m)),
             maxRelativeImbalance: measure.maxImbalance, maxRelativeRevision: measure.maxRevision, welfare: welfare,
             pricesPublished: round * (n + m), proposalNumbersReceived: round * (problem.proposalNumbers + (settings.board == .newton ? problem.responseNumbers : 0))
-                + (newtonWorkspace?.rangeNumbersReceived ?? 0),
+                + rangeNumbersReceived,
             history: history)
     }
 }
