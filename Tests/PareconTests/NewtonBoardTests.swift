@@ -228,27 +228,10 @@ import Testing
         let economy = try SyntheticEconomy(goods: 5, resources: 2, workersCouncils: 12, consumersCouncils: 6, density: 0.4,
                                            cesShare: 0.5, resourceTightness: 0.4, seed: 9).generate()
         let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(tolerance: 1e-9, board: .newton))
-        let problem = rounds.problem, ws = rounds.workspace, nws = try #require(rounds.newtonWorkspace)
-        let n = economy.goodCount, m = economy.resourceCount, size = n + m
+        let nws = try #require(rounds.newtonWorkspace)
         var gains: [(gain: Double, factor: Double, damping: Double, measure: Double)] = []
-        while !rounds.isConverged && rounds.round < 100 {
-            rounds.collectProposals()
-            if rounds.isConverged { break }
-            let copy = NewtonWorkspace(goods: n, resources: m, workersCouncils: economy.workersCouncilCount, damping: 1)
-            copy.restore(nws.exported())
-            problem.assembleJacobian(ws, copy)
-            let before = rounds.prices + rounds.resourcePrices
-            let excess = (0..<n).map { ws.excessDemand[$0] } + (0..<m).map { ws.resourceExcess[$0] }
-            let damping = nws.damping
-            rounds.movePrices()
-            if let gain = nws.lastGain { gains.append((gain, nws.damping / damping, nws.damping, rounds.maxImbalance)) }
-            let step = zip(rounds.prices + rounds.resourcePrices, before).map { $0 - $1 }
-            let predicted = (0..<size).map { i in
-                excess[i] - (0..<size).reduce(0.0) { $0 + copy.hessian[min(i, $1) * size + max(i, $1)] * step[$1] }
-            }
-            let expected = problem.squaredImbalance(ws) { predicted[$0] }
-            let found = try #require(nws.predictedNorm, "round \(rounds.round)")
-            #expect(abs(found - expected) <= 1e-9 * max(expected, 1e-12), "round \(rounds.round): \(found) against \(expected)")
+        try Self.checkEveryPrediction(rounds, maxRounds: 100) { before, _ in
+            if let gain = nws.lastGain { gains.append((gain, nws.damping / before.damping, nws.damping, rounds.maxImbalance)) }
         }
         #expect(rounds.isConverged)
         let last = gains.filter { $0.measure < 1e-3 }
@@ -256,6 +239,38 @@ import Testing
         for round in last {
             #expect(abs(round.gain - 1) <= 0.05, "gain \(round.gain)")
             #expect(abs(round.factor - 1.0 / 3) <= 1e-12 || round.damping == rounds.settings.minDamping, "damping ×\(round.factor)")
+        }
+    }
+
+    /// Plays `rounds` until they converge (at most `maxRounds`) and, after every Newton move (not a
+    /// tatonnement fallback), checks the board's predicted `‖E + trend − H ΔP‖²` against a naive
+    /// product with a copy of the Jacobian the move was assembled from, for the step actually
+    /// taken (the constant-returns trend is read after the move: the one the move's model used).
+    /// `observe` sees each such move: the damping and ramp rounds before it, and its step.
+    static func checkEveryPrediction(_ rounds: PlanningRounds, maxRounds: Int,
+                                     observe: (_ before: (damping: Double, ramps: Int), _ step: [Double]) throws -> Void) throws {
+        let economy = rounds.economy, problem = rounds.problem, ws = rounds.workspace
+        let nws = try #require(rounds.newtonWorkspace)
+        let n = economy.goodCount, m = economy.resourceCount, size = n + m
+        while !rounds.isConverged && rounds.round < maxRounds {
+            rounds.collectProposals()
+            if rounds.isConverged { break }
+            let copy = NewtonWorkspace(goods: n, resources: m, workersCouncils: economy.workersCouncilCount, damping: 1)
+            copy.restore(nws.exported())
+            problem.assembleJacobian(ws, copy)
+            let before = rounds.prices + rounds.resourcePrices
+            let excess = (0..<n).map { ws.excessDemand[$0] } + (0..<m).map { ws.resourceExcess[$0] }
+            let counts = (damping: nws.damping, ramps: nws.rampRounds), fallbacks = nws.fallbacks
+            rounds.movePrices()
+            if nws.fallbacks > fallbacks { continue }
+            let step = zip(rounds.prices + rounds.resourcePrices, before).map { $0 - $1 }
+            try observe(counts, step)
+            let predicted = (0..<size).map { i in
+                excess[i] + nws.trend[i] - (0..<size).reduce(0.0) { $0 + copy.hessian[min(i, $1) * size + max(i, $1)] * step[$1] }
+            }
+            let expected = problem.squaredImbalance(ws) { predicted[$0] }
+            let found = try #require(nws.predictedNorm, "round \(rounds.round)")
+            #expect(abs(found - expected) <= 1e-9 * max(expected, 1e-12), "round \(rounds.round): \(found) against \(expected)")
         }
     }
 
@@ -310,39 +325,20 @@ import Testing
     /// the same round with ramp steps turned off).
     @Test func theGainRatioJudgesTheStepTheRampLeft() throws {
         let economy = try Self.bakeriesAtALoss()
-        let n = economy.goodCount, m = economy.resourceCount, size = n + m
         let bread = economy.goodIndex["bread"]!
         let plain = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
         try #require(plain.newtonWorkspace).takesRampSteps = false
         plain.collectProposals()
         plain.movePrices()
         let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
-        let problem = rounds.problem, ws = rounds.workspace, nws = try #require(rounds.newtonWorkspace)
+        let nws = try #require(rounds.newtonWorkspace)
         var rampRoundsChecked = 0
-        while !rounds.isConverged && rounds.round < 500 {
-            rounds.collectProposals()
-            if rounds.isConverged { break }
-            let copy = NewtonWorkspace(goods: n, resources: m, workersCouncils: economy.workersCouncilCount, damping: 1)
-            copy.restore(nws.exported())
-            problem.assembleJacobian(ws, copy)
-            let before = rounds.prices + rounds.resourcePrices
-            let excess = (0..<n).map { ws.excessDemand[$0] } + (0..<m).map { ws.resourceExcess[$0] }
-            let ramps = nws.rampRounds, fallbacks = nws.fallbacks
-            rounds.movePrices()
-            if nws.fallbacks > fallbacks { continue }
-            let step = zip(rounds.prices + rounds.resourcePrices, before).map { $0 - $1 }
+        try Self.checkEveryPrediction(rounds, maxRounds: 500) { before, step in
             if rounds.round == 1 {
                 #expect(nws.rampRounds == 1)
                 #expect(abs(step[bread]) < abs(plain.prices[bread] - 1) - 1e-3, "bread \(step[bread]) against \(plain.prices[bread] - 1)")
             }
-            if nws.rampRounds > ramps { rampRoundsChecked += 1 }
-            // The constant-returns trend is read after the move: the one the move's model used.
-            let predicted = (0..<size).map { i in
-                excess[i] + nws.trend[i] - (0..<size).reduce(0.0) { $0 + copy.hessian[min(i, $1) * size + max(i, $1)] * step[$1] }
-            }
-            let expected = problem.squaredImbalance(ws) { predicted[$0] }
-            let found = try #require(nws.predictedNorm, "round \(rounds.round)")
-            #expect(abs(found - expected) <= 1e-9 * max(expected, 1e-12), "round \(rounds.round): \(found) against \(expected)")
+            if nws.rampRounds > before.ramps { rampRoundsChecked += 1 }
         }
         #expect(rounds.isConverged)
         #expect(rampRoundsChecked >= 1)
