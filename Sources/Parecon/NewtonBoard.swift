@@ -70,13 +70,13 @@ final class NewtonWorkspace {
     /// Each good's producers (councils with `v_wk > 0`), grouped by good: `producers[start[k]..<start[k+1]]`.
     /// Built in the first round that needs it (the sign pattern of `V` does not change).
     var producerStart: UnsafeMutableBufferPointer<Int>?
-    var producers: UnsafeMutableBufferPointer<Int>?
+    var producers: UnsafeMutableBufferPointer<Int32>?
     /// Rounds in which the board fixed at least one good's step by its producers' ramp.
     var rampRounds = 0
     /// 1 for a workers' council that has sent the board its proposal rule's two constants (elasticity
     /// and capacity) for a ramp step, else 0; and the numbers so received (2 per such council, over
     /// the whole plan: the constants do not change, so a council sends them once).
-    let rangeReported: UnsafeMutableBufferPointer<Double>
+    let rangeReported: UnsafeMutableBufferPointer<UInt8>
     var rangeNumbersReceived = 0
     /// Whether the board takes ramp steps (tests turn them off to compare the round loop with a
     /// round journal, whose councils do not report the elasticities and capacities they need).
@@ -107,7 +107,8 @@ final class NewtonWorkspace {
         rampChanges = buffer(ramp)
         rampSystem = buffer(ramp * ramp)
         rampSurplus = buffer(w)
-        rangeReported = buffer(w)
+        rangeReported = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w)
+        rangeReported.initialize(repeating: 0)
         self.damping = damping
     }
 
@@ -577,13 +578,13 @@ extension PlanningProblem {
         let list = nws.producers!
         var base = 0.0
         for c in first..<last {
-            let w = list[c]
+            let w = Int(list[c])
             base += netOutput.elements[w * n + k] * ws.activity[w]
         }
         func gap(_ t: Double) -> Double {
             var supply = -base
             for c in first..<last {
-                let w = list[c]
+                let w = Int(list[c])
                 let output = netOutput.elements[w * n + k]
                 let surplus = ws.surplus[w] + scale * (nws.rampSurplus[w] - output * d[k])
                 let x = min(max((surplus + output * t) / inverseElasticity[w], 0), capacity[w])
@@ -609,7 +610,7 @@ extension PlanningProblem {
         let first = nws.producerStart![k], last = nws.producerStart![k + 1]
         guard last > first else { return false }
         for c in first..<last {
-            let w = nws.producers![c]
+            let w = Int(nws.producers![c])
             let inverseK = inverseElasticity[w]
             guard inverseK > 0, capacity[w] * inverseK <= Self.rampRangeFactor * abs(netOutput.elements[w * n + k] * target) else { return false }
         }
@@ -620,8 +621,8 @@ extension PlanningProblem {
     /// yet: what a ramp step reads beyond the councils' proposals and responses (docs/model.md §10).
     func countRangesReported(_ nws: NewtonWorkspace, good k: Int) {
         let first = nws.producerStart![k], last = nws.producerStart![k + 1]
-        for c in first..<last where nws.rangeReported[nws.producers![c]] == 0 {
-            nws.rangeReported[nws.producers![c]] = 1
+        for c in first..<last where nws.rangeReported[Int(nws.producers![c])] == 0 {
+            nws.rangeReported[Int(nws.producers![c])] = 1
             nws.rangeNumbersReceived += 2
         }
     }
@@ -635,13 +636,13 @@ extension PlanningProblem {
             for council in 0..<w { for i in 0..<n where v[council * n + i] > 0 { start[i + 1] += 1 } }
         }
         for i in 0..<n { start[i + 1] += start[i] }
-        let list = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(start[n], 1))
+        let list = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(start[n], 1))
         list.initialize(repeating: 0)
         var next = Array(start.prefix(n))
         netOutput.elements.withUnsafeBufferPointer { v in
             for council in 0..<w {
                 for i in 0..<n where v[council * n + i] > 0 {
-                    list[next[i]] = council
+                    list[next[i]] = Int32(council)
                     next[i] += 1
                 }
             }
