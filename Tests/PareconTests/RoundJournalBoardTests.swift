@@ -156,6 +156,7 @@ import Testing
             var values = t.steps + t.lastRelativeExcess + (t.previousNetSupply ?? []) + (t.previousResourceUse ?? [])
             if let a = memory.anderson {
                 values += (a.lastPrices ?? []) + (a.lastStep ?? []) + a.priceDifferences.flatMap { $0 } + a.stepDifferences.flatMap { $0 } + [a.bestMerit]
+                    + [a.progressMerit, Double(a.lastCooldown), a.phaseStartMerit]
             }
             if let n = memory.newton {
                 values += [n.damping, n.lastMerit, n.bestMerit, Double(n.stagnantRounds), n.lastNorm] + (n.predictedNorm.map { [$0] } ?? []) + (n.lastChange ?? [])
@@ -193,9 +194,13 @@ import Testing
         memory.anderson!.priceDifferences = [Array(awkward[0..<3]), Array(awkward[3..<6])]
         memory.anderson!.stepDifferences = [Array(awkward[1..<4]), Array(awkward[4..<7])]
         memory.anderson!.bestMerit = 5e-324
+        memory.anderson!.progressMerit = 2.2250738585072014e-308
+        memory.anderson!.lastCooldown = 40
+        memory.anderson!.phaseStartMerit = 0.1 + 0.2
         let file = BoardFile(round: 7, memory: memory)
         let back = try roundTrip(file, settings)
         #expect(back == file && bits(back.memory) == bits(file.memory))
+        #expect(back.memory.anderson!.lastCooldown == 40 && back.memory.anderson!.phaseStartMerit == 0.1 + 0.2)
         #expect(back.memory.tatonnement.lastRelativeExcess[0].sign == .minus)
 
         let newtonSettings = PlanningSettings(board: .newton)

@@ -54,6 +54,11 @@ struct AndersonMemory: Equatable {
     var restarts: Int
     var cooldown: Int
     var cooldownLength: Int
+    /// The measure at the last 1 % progress, the last cool-down's length and the measure in the
+    /// mixing phase's first round (infinity / 0 when none yet): the restart rule's state.
+    var progressMerit: Double = .infinity
+    var lastCooldown: Int = 0
+    var phaseStartMerit: Double = .infinity
 }
 
 /// ``NewtonWorkspace``'s state between rounds: the Levenberg–Marquardt damping, the last
@@ -83,7 +88,8 @@ extension AndersonWorkspace {
             lastPrices: hasLast ? Array(lastPrices.prefix(size)) : nil, lastStep: hasLast ? Array(lastStep.prefix(size)) : nil,
             priceDifferences: (0..<filled).map { column(priceDifferences, $0) },
             stepDifferences: (0..<filled).map { column(stepDifferences, $0) },
-            bestMerit: bestMerit, stagnantRounds: stagnantRounds, restarts: restarts, cooldown: cooldown, cooldownLength: cooldownLength)
+            bestMerit: bestMerit, stagnantRounds: stagnantRounds, restarts: restarts, cooldown: cooldown, cooldownLength: cooldownLength,
+            progressMerit: progressMerit, lastCooldown: lastCooldown, phaseStartMerit: phaseStartMerit)
     }
 
     /// Restores an exported state; the caller has checked that its sizes fit.
@@ -110,6 +116,9 @@ extension AndersonWorkspace {
         restarts = state.restarts
         cooldown = state.cooldown
         cooldownLength = state.cooldownLength
+        progressMerit = state.progressMerit
+        lastCooldown = state.lastCooldown
+        phaseStartMerit = state.phaseStartMerit
     }
 }
 

@@ -121,7 +121,8 @@ struct PricesFile: Equatable {
 ///     steps, lastRelativeExcess                     tatonnement: by good then resource
 ///     previousNetSupply, previousResourceUse        from round 2 on: the last round's totals
 ///     anderson: {columns, filled, next, bestMerit, stagnantRounds, restarts, cooldown,
-///                cooldownLength, lastPrices, lastStep, priceDifferences, stepDifferences}
+///                cooldownLength, progressMerit, lastCooldown, phaseStartMerit,
+///                lastPrices, lastStep, priceDifferences, stepDifferences}
 ///                                                   accelerated board only
 ///     newton: {damping, lastMerit, fallbacks, bestMerit, stagnantRounds, lastNorm,
 ///              predictedNorm, lastChange}           second-order board only (lastChange by good
@@ -158,6 +159,9 @@ struct BoardFile: Equatable {
                 .init(key: "restarts", value: count(a.restarts)),
                 .init(key: "cooldown", value: count(a.cooldown)),
                 .init(key: "cooldownLength", value: count(a.cooldownLength)),
+                .init(key: "progressMerit", value: .number(a.progressMerit)),
+                .init(key: "lastCooldown", value: count(a.lastCooldown)),
+                .init(key: "phaseStartMerit", value: .number(a.phaseStartMerit)),
             ]
             if let last = a.lastPrices, let step = a.lastStep {
                 state.append(.init(key: "lastPrices", value: jsonNumbers(ids, last)))
@@ -235,7 +239,8 @@ struct BoardFile: Equatable {
     private static func decodeAnderson(_ reader: inout JournalFieldReader, _ state: JSONObject, ids: [String], expected: AndersonMemory) -> AndersonMemory {
         let p = "anderson."
         reader.checkKeys(state, p, allowed: ["columns", "filled", "next", "bestMerit", "stagnantRounds", "restarts", "cooldown",
-                                             "cooldownLength", "lastPrices", "lastStep", "priceDifferences", "stepDifferences"])
+                                             "cooldownLength", "progressMerit", "lastCooldown", "phaseStartMerit",
+                                             "lastPrices", "lastStep", "priceDifferences", "stepDifferences"])
         var a = expected
         if let columns = count(&reader, state, "columns", p), columns != expected.columns {
             reader.report(p + "columns", "expected \(expected.columns) (andersonMemory of journal.json, at most the number of prices), found \(columns)")
@@ -251,6 +256,10 @@ struct BoardFile: Equatable {
         if let x = count(&reader, state, "restarts", p) { a.restarts = x }
         if let x = count(&reader, state, "cooldown", p) { a.cooldown = x }
         if let x = count(&reader, state, "cooldownLength", p) { a.cooldownLength = x }
+        // Optional (older journals lack them): the restart rule starts from "none yet".
+        if state["progressMerit"] != nil, let merit = measure(&reader, state, "progressMerit", p) { a.progressMerit = merit }
+        if state["lastCooldown"] != nil, let x = count(&reader, state, "lastCooldown", p) { a.lastCooldown = x }
+        if state["phaseStartMerit"] != nil, let merit = measure(&reader, state, "phaseStartMerit", p) { a.phaseStartMerit = merit }
         if state["lastPrices"] != nil || state["lastStep"] != nil {
             a.lastPrices = reader.vector(state, "lastPrices", ids: ids, p)
             a.lastStep = reader.vector(state, "lastStep", ids: ids, p)
