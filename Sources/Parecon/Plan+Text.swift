@@ -98,22 +98,12 @@ func writeTable<Target: TextOutputStream>(rows: Int, to out: inout Target, _ row
 /// Appends `cell` padded with spaces (or cut) to `length`, as Foundation's
 /// `padding(toLength:withPad:startingAt:)` does, which counts UTF-16 units.
 func pad(_ cell: String, to length: Int, into line: inout String) {
-    guard cell.utf8.allSatisfy({ $0 < 0x80 }) else {
-        let units = cell.utf16.count
-        if units >= length {
-            line += String(decoding: cell.utf16.prefix(length), as: UTF16.self)
-        } else {
-            line += cell
-            line += String(repeating: " ", count: length - units)
-        }
-        return
-    }
-    let count = cell.utf8.count
-    if count >= length {
-        line += String(decoding: cell.utf8.prefix(length), as: UTF8.self)
+    let units = cell.utf16.count
+    if units >= length {
+        line += String(decoding: cell.utf16.prefix(length), as: UTF16.self)
     } else {
         line += cell
-        line += String(repeating: " ", count: length - count)
+        line += String(repeating: " ", count: length - units)
     }
 }
 
