@@ -76,6 +76,20 @@ import Testing
         return e
     }
 
+    /// The round's totals (net and gross supply by good, use by resource) against the naive loop's,
+    /// each within 1e-12 relative or 1e-12 of the total gross supply.
+    static func expectSameTotals(_ ws: PlanningWorkspace, _ e: Expected, _ economy: Economy, _ label: String) {
+        func close(_ a: Double, _ b: Double, scale: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a), abs(b), scale) }
+        let scale = e.grossSupply.reduce(0, +)
+        for i in 0..<economy.goodCount {
+            #expect(close(ws.netSupply[i], e.netSupply[i], scale: scale), "\(label): net supply of good \(i)")
+            #expect(close(ws.grossSupply[i], e.grossSupply[i], scale: scale), "\(label): gross supply of good \(i)")
+        }
+        for r in 0..<economy.resourceCount {
+            #expect(close(ws.resourceUse[r], e.resourceUse[r], scale: scale), "\(label): use of resource \(r)")
+        }
+    }
+
     /// Runs one fused pass with the given blocks and threads at seeded prices and memory, and
     /// checks it against the naive loop (relative 1e-12, absolute 1e-12 of the scale).
     static func check(workersCouncils: Int, blockRows: Int, threads: Int, seed: UInt64) throws -> PlanningWorkspace {
@@ -108,14 +122,7 @@ import Testing
             #expect(close(ws.revisionRate[w], e.revisionRate[w], scale: 1), "\(label): revision rate of council \(w)")
             #expect(close(ws.response[w], e.response[w], scale: 1), "\(label): response of council \(w)")
         }
-        let scale = e.grossSupply.reduce(0, +)
-        for i in 0..<economy.goodCount {
-            #expect(close(ws.netSupply[i], e.netSupply[i], scale: scale), "\(label): net supply of good \(i)")
-            #expect(close(ws.grossSupply[i], e.grossSupply[i], scale: scale), "\(label): gross supply of good \(i)")
-        }
-        for r in 0..<economy.resourceCount {
-            #expect(close(ws.resourceUse[r], e.resourceUse[r], scale: scale), "\(label): use of resource \(r)")
-        }
+        expectSameTotals(ws, e, economy, label)
         return ws
     }
 
@@ -182,14 +189,7 @@ import Testing
             #expect(close(ws.surplus[council], e.surplus[council], scale: 1), "surplus of council \(council)")
             #expect(close(ws.activity[council], e.activity[council], scale: 1), "activity of council \(council)")
         }
-        let scale = e.grossSupply.reduce(0, +)
-        for i in 0..<economy.goodCount {
-            #expect(close(ws.netSupply[i], e.netSupply[i], scale: scale), "net supply of good \(i)")
-            #expect(close(ws.grossSupply[i], e.grossSupply[i], scale: scale), "gross supply of good \(i)")
-        }
-        for r in 0..<economy.resourceCount {
-            #expect(close(ws.resourceUse[r], e.resourceUse[r], scale: scale), "use of resource \(r)")
-        }
+        Self.expectSameTotals(ws, e, economy, "one thread")
     }
 
     /// Every board plans an economy without constant-returns councils (its workspace without the
