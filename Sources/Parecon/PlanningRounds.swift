@@ -180,8 +180,8 @@ public final class PlanningRounds {
         let n = problem.goodCount, m = problem.resourceCount
         let prices = self.prices
         var consumption = Matrix(rows: economy.consumersCouncilCount, columns: n)
-        for (c, council) in economy.consumersCouncils.enumerated() {
-            let bundle = economy.demand(of: council, at: prices)
+        for c in 0..<economy.consumersCouncilCount {
+            let bundle = economy.demand(ofCouncil: c, at: prices)
             for i in 0..<n { consumption[c, i] = bundle[i] }
         }
         let level = problem.priceLevel(ws)

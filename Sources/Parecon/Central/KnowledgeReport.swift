@@ -55,7 +55,7 @@ public struct KnowledgeReport: Sendable {
     /// welfare: welfare is `Σ_c B_c log U_c` and `U_c` is homogeneous of degree 1, so scaling every
     /// bundle by `t` changes welfare by `(Σ_c B_c) log t`; the loss equals `1 − t`.
     public var consumptionEquivalentLoss: Double {
-        let total = truth.consumersCouncils.reduce(0) { $0 + $1.allowance }
+        let total = truth.consumersCouncils.allowances.reduce(0, +)
         return 1 - Glibc.exp(-welfareLoss / total)
     }
 

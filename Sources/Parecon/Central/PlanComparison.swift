@@ -146,7 +146,7 @@ public struct PlanComparison: Sendable {
     /// share (see ``KnowledgeReport/consumptionEquivalentLoss``).
     public func welfareGap(_ column: Column) -> (absolute: Double, consumptionEquivalent: Double) {
         let gap = central.plan.welfare - column.welfare
-        let total = economy.consumersCouncils.reduce(0) { $0 + $1.allowance }
+        let total = economy.consumersCouncils.allowances.reduce(0, +)
         return (gap, 1 - Glibc.exp(-gap / total))
     }
 }
