@@ -160,9 +160,10 @@ public final class PlanningRounds {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
         finalRangeNumbers = rangeNumbersReceived
-        let activity = self.activity
-        workspace.releaseRoundScratch()
+        // The second-order board's buffers go first, then the workspace's per-council scratch,
+        // the activities copied out last (see ``PlanningWorkspace/releaseRoundScratch()``).
         newtonWorkspace = nil
+        let activity = workspace.releaseRoundScratch()
         var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)
         plan.divergence = diagnosis
         plan.safeguardRounds = boardFallbacks
