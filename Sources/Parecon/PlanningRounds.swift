@@ -180,11 +180,7 @@ public final class PlanningRounds {
         let ws = workspace
         let n = problem.goodCount, m = problem.resourceCount
         let prices = self.prices
-        var consumption = Matrix(rows: economy.consumersCouncilCount, columns: n)
-        for c in 0..<economy.consumersCouncilCount {
-            let bundle = economy.demand(ofCouncil: c, at: prices)
-            for i in 0..<n { consumption[c, i] = bundle[i] }
-        }
+        let consumption = PlanConsumption(economy.consumersCouncils) { economy.demand(ofCouncil: $0, at: prices) }
         let level = problem.priceLevel(ws)
         let imbalance = (0..<n).map {
             ConvergenceMeasure.goodImbalance(excess: ws.excessDemand[$0], throughput: ws.throughput[$0],

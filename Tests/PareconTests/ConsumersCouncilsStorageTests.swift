@@ -161,4 +161,41 @@ import PareconLinearAlgebra
         }
         #expect(text.hasSuffix("\nConsumers' councils\n" + PlanTextTests.referenceTable(rows)))
     }
+
+    /// The plan's consumption, kept in compressed rows when the councils weigh few goods (and
+    /// dense otherwise), against the dense matrix of every council's demand built naively: the
+    /// same bits in every cell, `+0` outside the goods a council weighs.
+    @Test(arguments: [false, true])
+    func planConsumptionIsTheDenseMatrixOfDemands(_ dense: Bool) throws {
+        // Sparse: sixteen goods, each council weighing two of them.
+        let goods = (0..<16).map { Good(id: "g\($0)") }
+        let consumers = dense ? Self.full
+            : (0..<12).map { c in ConsumersCouncil(id: "s\(c)", allowance: 5 + Double(c), preferences: c % 3 == 0
+                    ? .ces(sigma: 0.5, weights: [Quantity("g\((3 * c + 5) % 16)", 1), Quantity("g\(c % 16)", 2)])
+                    : .cobbDouglas(weights: [Quantity("g\(c % 16)", 1), Quantity("g\((c + 7) % 16)", 0.5)])) }
+        let economyGoods = dense ? Self.goods : goods
+        let workers = economyGoods.map { WorkersCouncil(id: "w-\($0.id)", produces: [Quantity($0.id, 1)], uses: [Quantity("labour", 1)], capacity: 100, elasticity: 50) }
+        let economy = try Economy(goods: economyGoods, resources: [PrimaryResource(id: "labour", available: 2000)],
+                                  workersCouncils: workers, consumersCouncils: consumers)
+        let n = economyGoods.count
+        let prices = (0..<n).map { 0.5 + 0.25 * Double($0) }
+        var naive = Matrix(rows: consumers.count, columns: n)
+        for (c, council) in consumers.enumerated() {
+            let bundle = economy.demand(of: council, at: prices)
+            for i in 0..<n { naive[c, i] = bundle[i] }
+        }
+        let consumption = PlanConsumption(economy.consumersCouncils) { economy.demand(ofCouncil: $0, at: prices) }
+        #expect(consumption.isDense == dense)
+        if !dense { #expect(consumption.values.count == 2 * consumers.count && consumption.start.count == consumers.count + 1) }
+        #expect(consumption.rows == consumers.count && consumption.columns == n)
+        for c in 0..<consumers.count {
+            for i in 0..<n { #expect(consumption[c, i].bitPattern == naive[c, i].bitPattern, "council \(c), good \(i)") }
+        }
+        #expect(consumption.elements.map(\.bitPattern) == naive.elements.map(\.bitPattern))
+        #expect(consumption.matrix == naive && consumption == PlanConsumption(naive))
+        // The plan's own consumption is the one its prices give.
+        let plan = try ParticipatoryPlanner(settings: PlanningSettings(maxRounds: 20)).plan(economy)
+        let atPlanPrices = PlanConsumption(economy.consumersCouncils) { economy.demand(ofCouncil: $0, at: plan.prices) }
+        #expect(plan.consumption == atPlanPrices && plan.consumption.isDense == dense)
+    }
 }

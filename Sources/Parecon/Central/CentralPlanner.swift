@@ -145,7 +145,7 @@ public struct CentralPlanner: Sendable {
             settings: PlanningSettings(tolerance: settings.tolerance, inaccurateTolerance: settings.inaccurateTolerance,
                                        maxRounds: settings.maxIterations, timeLimit: settings.timeLimit),
             prices: evaluation.prices, resourcePrices: evaluation.resourcePrices, activity: evaluation.activity,
-            consumption: evaluation.consumption, supply: evaluation.supply, use: evaluation.use, excessDemand: evaluation.excessDemand,
+            consumption: PlanConsumption(evaluation.consumption), supply: evaluation.supply, use: evaluation.use, excessDemand: evaluation.excessDemand,
             relativeImbalance: evaluation.relativeImbalance, resourceUse: evaluation.resourceUse,
             maxRelativeImbalance: max(evaluation.residuals.goods, evaluation.residuals.resources),
             maxRelativeRevision: evaluation.residuals.workersCouncils, welfare: evaluation.welfare,

@@ -30,8 +30,8 @@ public struct KnowledgeReport: Sendable {
         self.optimum = optimum
         self.tolerance = tolerance
         execution = PlanExecution(economy: truth, plannedActivity: plannersPlan.plan.activity,
-                                  plannedConsumption: plannersPlan.plan.consumption, tolerance: tolerance)
-        optimumWelfare = truth.welfare(activity: optimum.plan.activity, consumption: optimum.plan.consumption)
+                                  plannedConsumption: plannersPlan.plan.consumption.matrix, tolerance: tolerance)
+        optimumWelfare = truth.welfare(activity: optimum.plan.activity, consumption: optimum.plan.consumption.matrix)
         var idle = [Double](repeating: 0, count: truth.goodCount)
         for (w, council) in truth.workersCouncils.enumerated() {
             for e in council.produces { if let i = truth.goodIndex[e.id] { idle[i] += (council.capacity - optimum.plan.activity[w]) * e.amount } }
