@@ -62,18 +62,33 @@ extension Economy {
     ///     CES:          d_i = B α_i^σ p_i^(−σ) / Σ_k α_k^σ p_k^(1−σ)
     public func demand(of council: ConsumersCouncil, at prices: [Double]) -> [Double] {
         let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: self)
-        let budget = council.allowance
+        let sigma: Double?
         switch council.preferences {
-        case .cobbDouglas:
+        case .cobbDouglas: sigma = nil
+        case let .ces(s, _): sigma = s
+        }
+        return Self.demand(weights: weights, budget: council.allowance, sigma: sigma, at: prices)
+    }
+
+    /// Consumers' council `c`'s proposal at prices `p`, from the economy's storage (the same
+    /// numbers as ``demand(of:at:)`` gives for `consumersCouncils[c]`).
+    func demand(ofCouncil c: Int, at prices: [Double]) -> [Double] {
+        let consumers = consumersCouncils
+        return Self.demand(weights: consumers.denseWeights(c), budget: consumers.allowance[c], sigma: consumers.sigma(c), at: prices)
+    }
+
+    /// The bundle of a council with `weights` (dense, scaled to sum to 1), allowance `budget` and
+    /// elasticity of substitution `sigma` (`nil`: Cobb–Douglas) at prices `p`.
+    private static func demand(weights: [Double], budget: Double, sigma: Double?, at prices: [Double]) -> [Double] {
+        guard let sigma else {
             return weights.indices.map { weights[$0] > 0 ? budget * weights[$0] / prices[$0] : 0 }
-        case let .ces(sigma, _):
-            var denominator = 0.0
-            for i in weights.indices where weights[i] > 0 {
-                denominator += Glibc.pow(weights[i], sigma) * Glibc.pow(prices[i], 1 - sigma)
-            }
-            return weights.indices.map {
-                weights[$0] > 0 ? budget * Glibc.pow(weights[$0], sigma) * Glibc.pow(prices[$0], -sigma) / denominator : 0
-            }
+        }
+        var denominator = 0.0
+        for i in weights.indices where weights[i] > 0 {
+            denominator += Glibc.pow(weights[i], sigma) * Glibc.pow(prices[i], 1 - sigma)
+        }
+        return weights.indices.map {
+            weights[$0] > 0 ? budget * Glibc.pow(weights[$0], sigma) * Glibc.pow(prices[$0], -sigma) / denominator : 0
         }
     }
 }

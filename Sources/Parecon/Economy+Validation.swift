@@ -179,42 +179,45 @@ struct EconomyValidator {
 
     /// The checks of the consumers' councils (after every workers' council's).
     mutating func validate(_ consumersCouncils: [ConsumersCouncil]) {
-        for (i, council) in consumersCouncils.enumerated() {
-            let location = Self.location("consumersCouncils", position("consumersCouncils", i), council.id)
-            if !council.allowance.isFinite || council.allowance <= 0 {
-                report(location, "allowance", "must be a positive finite number, found \(format(council.allowance))")
+        for (i, council) in consumersCouncils.enumerated() { validate(council, at: i) }
+    }
+
+    /// The checks of consumers' council number `i` (the compact reader checks each as it stores it).
+    mutating func validate(_ council: ConsumersCouncil, at i: Int) {
+        let location = Self.location("consumersCouncils", position("consumersCouncils", i), council.id)
+        if !council.allowance.isFinite || council.allowance <= 0 {
+            report(location, "allowance", "must be a positive finite number, found \(format(council.allowance))")
+        }
+        let prefix: String
+        switch council.preferences {
+        case .cobbDouglas:
+            prefix = "preferences.cobbDouglas"
+        case let .ces(sigma, _):
+            prefix = "preferences.ces.weights"
+            if !sigma.isFinite || sigma <= 0 {
+                report(location, "preferences.ces.sigma", "must be a positive finite number, found \(format(sigma))")
+            } else if sigma == 1 {
+                report(location, "preferences.ces.sigma", "must not be 1 (that is Cobb–Douglas: use \"cobbDouglas\")")
             }
-            let prefix: String
-            switch council.preferences {
-            case .cobbDouglas:
-                prefix = "preferences.cobbDouglas"
-            case let .ces(sigma, _):
-                prefix = "preferences.ces.weights"
-                if !sigma.isFinite || sigma <= 0 {
-                    report(location, "preferences.ces.sigma", "must be a positive finite number, found \(format(sigma))")
-                } else if sigma == 1 {
-                    report(location, "preferences.ces.sigma", "must not be 1 (that is Cobb–Douglas: use \"cobbDouglas\")")
-                }
+        }
+        let weights = council.preferences.weights
+        checkDuplicates(weights, location, prefix)
+        if weights.isEmpty {
+            report(location, prefix, "must give a weight to at least one good")
+        } else if weights.allSatisfy({ $0.amount == 0 }) {
+            report(location, prefix, "all weights are zero; at least one must be positive")
+        }
+        for weight in weights {
+            let field = "\(prefix).\(weight.id)"
+            if resourceIDs.contains(weight.id) {
+                report(location, field, "\"\(weight.id)\" is a primary resource; consumers' councils can only ask for goods")
+            } else if !goodIDs.contains(weight.id) {
+                if !declaredElsewhere.contains(weight.id) { report(location, field, "unknown good \"\(weight.id)\"") }
+            } else if weight.amount > 0 && !produced.contains(weight.id) && !findings.droppedWorkersCouncil {
+                report(location, field, "good \"\(weight.id)\" is wanted but no workers' council produces it")
             }
-            let weights = council.preferences.weights
-            checkDuplicates(weights, location, prefix)
-            if weights.isEmpty {
-                report(location, prefix, "must give a weight to at least one good")
-            } else if weights.allSatisfy({ $0.amount == 0 }) {
-                report(location, prefix, "all weights are zero; at least one must be positive")
-            }
-            for weight in weights {
-                let field = "\(prefix).\(weight.id)"
-                if resourceIDs.contains(weight.id) {
-                    report(location, field, "\"\(weight.id)\" is a primary resource; consumers' councils can only ask for goods")
-                } else if !goodIDs.contains(weight.id) {
-                    if !declaredElsewhere.contains(weight.id) { report(location, field, "unknown good \"\(weight.id)\"") }
-                } else if weight.amount > 0 && !produced.contains(weight.id) && !findings.droppedWorkersCouncil {
-                    report(location, field, "good \"\(weight.id)\" is wanted but no workers' council produces it")
-                }
-                if !weight.amount.isFinite || weight.amount < 0 {
-                    report(location, field, "weights must be non-negative finite numbers, found \(format(weight.amount))")
-                }
+            if !weight.amount.isFinite || weight.amount < 0 {
+                report(location, field, "weights must be non-negative finite numbers, found \(format(weight.amount))")
             }
         }
     }

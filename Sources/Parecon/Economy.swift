@@ -120,7 +120,8 @@ public struct Economy: Sendable {
     public let resources: [PrimaryResource]
     /// Stored in the solver's form (``WorkersCouncils``); each council is built on access.
     public let workersCouncils: WorkersCouncils
-    public let consumersCouncils: [ConsumersCouncil]
+    /// Stored by good index (``ConsumersCouncils``); each council is built on access.
+    public let consumersCouncils: ConsumersCouncils
 
     /// Position of each good's id in ``goods``.
     public let goodIndex: [String: Int]
@@ -164,7 +165,8 @@ public struct Economy: Sendable {
         self.init(name: name, goods: goods, resources: resources,
                   validatedWorkersCouncils: WorkersCouncils(workersCouncils, goods: goods, resources: resources,
                                                             goodIndex: goodIndex, resourceIndex: resourceIndex),
-                  consumersCouncils: consumersCouncils, goodIndex: goodIndex, resourceIndex: resourceIndex)
+                  consumersCouncils: ConsumersCouncils(consumersCouncils, goods: goods, goodIndex: goodIndex),
+                  goodIndex: goodIndex, resourceIndex: resourceIndex)
     }
 
     /// An economy whose workers' councils a generator wrote one at a time into `WorkersCouncils`,
@@ -181,15 +183,16 @@ public struct Economy: Sendable {
         validator.append(councilChecks: councilChecks)
         validator.validate(consumersCouncils)
         if !validator.problems.isEmpty { throw EconomyError(file: nil, problems: validator.problems) }
+        let goodIndex = Dictionary(goods.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.init(name: name, goods: goods, resources: resources, validatedWorkersCouncils: generatedWorkersCouncils,
-                  consumersCouncils: consumersCouncils)
+                  consumersCouncils: ConsumersCouncils(consumersCouncils, goods: goods, goodIndex: goodIndex), goodIndex: goodIndex)
     }
 
     /// An economy whose parts have been validated already (the compact reader validates each
     /// council as it stores it).
     init(
         name: String, goods: [Good], resources: [PrimaryResource], validatedWorkersCouncils: WorkersCouncils,
-        consumersCouncils: [ConsumersCouncil], goodIndex: [String: Int]? = nil, resourceIndex: [String: Int]? = nil
+        consumersCouncils: ConsumersCouncils, goodIndex: [String: Int]? = nil, resourceIndex: [String: Int]? = nil
     ) {
         self.name = name
         self.goods = goods

@@ -15,7 +15,7 @@ extension Plan {
     public func writeJSON<Target: TextOutputStream>(for economy: Economy, to out: inout Target) {
         let members = jsonMembers(for: economy, activity: .null, consumption: .null)
         let ids = economy.workersCouncils.ids
-        let consumers = economy.consumersCouncils
+        let consumers = economy.consumersCouncils.ids
         let goodIDs = economy.goods.map(\.id)
         JSONWriter.writing(pretty: true, to: &out) { writer in
             writer.writeObject(count: members.count, depth: 0, key: { members[$0].key }) { writer, k, depth in
@@ -27,7 +27,7 @@ extension Plan {
                 case "consumption":
                     // Straight from the consumption matrix, council by council (as a value it
                     // took about 40 bytes per number).
-                    writer.writeObject(count: consumers.count, depth: depth, key: { consumers[$0].id }) { writer, c, depth in
+                    writer.writeObject(count: consumers.count, depth: depth, key: { consumers[$0] }) { writer, c, depth in
                         let bought = (0..<economy.goodCount).filter { self.consumption[c, $0] > 0 }
                         writer.writeObject(count: bought.count, depth: depth, key: { goodIDs[bought[$0]] }) { writer, j, _ in
                             writer.writeNumber(self.consumption[c, bought[j]])
@@ -43,8 +43,8 @@ extension Plan {
     /// Each consumers' council's goods received (those with a positive amount), as a value.
     private func consumptionValue(for economy: Economy) -> JSONValue {
         let goodIDs = economy.goods.map(\.id)
-        return .object(JSONObject(economy.consumersCouncils.enumerated().map { c, council in
-            .init(key: council.id, value: .object(JSONObject((0..<economy.goodCount).compactMap { i in
+        return .object(JSONObject(economy.consumersCouncils.ids.enumerated().map { c, id in
+            .init(key: id, value: .object(JSONObject((0..<economy.goodCount).compactMap { i in
                 self.consumption[c, i] > 0 ? .init(key: goodIDs[i], value: .number(self.consumption[c, i])) : nil
             })))
         }))

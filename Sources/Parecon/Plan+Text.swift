@@ -49,17 +49,24 @@ extension Plan {
         }
 
         out.write("\nConsumers' councils\n")
-        rows = [["council", "allowance", "spent", "receives"]]
-        for (c, council) in economy.consumersCouncils.enumerated() {
+        // Made on demand too: a row lists every good the council receives (about a kilobyte on
+        // BEA summary, 1000 councils × 71 goods).
+        let consumerIDs = economy.consumersCouncils.ids, allowances = economy.consumersCouncils.allowances
+        var receives = ""
+        writeTable(rows: consumerIDs.count, to: &out) { row in
+            guard row > 0 else { return ["council", "allowance", "spent", "receives"] }
+            let c = row - 1
             var spent = 0.0
-            var receives: [String] = []
+            receives.removeAll(keepingCapacity: true)
             for i in 0..<economy.goodCount where consumption[c, i] > 0 {
                 spent += consumption[c, i] * prices[i]
-                receives.append("\(economy.goods[i].id) \(significant(consumption[c, i]))")
+                if !receives.isEmpty { receives += ", " }
+                receives += economy.goods[i].id
+                receives += " "
+                receives += significant(consumption[c, i])
             }
-            rows.append([council.id, significant(council.allowance), significant(spent), receives.joined(separator: ", ")])
+            return [consumerIDs[c], significant(allowances[c]), significant(spent), receives]
         }
-        writeTable(rows, to: &out)
     }
 }
 

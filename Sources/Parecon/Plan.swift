@@ -63,8 +63,9 @@ public struct Plan: Sendable {
     public var resourcePrices: [Double]
     /// Each workers' council's activity level `x_w`.
     public var activity: [Double]
-    /// Each consumers' council's bundle: C × n, row `c` is council `c`'s proposal.
-    public var consumption: Matrix
+    /// Each consumers' council's bundle: C × n, row `c` is council `c`'s proposal (compressed
+    /// rows when the councils weigh few goods each; see ``PlanConsumption``).
+    public var consumption: PlanConsumption
 
     /// By good: gross production `Σ x_w produces_w`, use (intermediate plus final), and excess
     /// demand `use − production`.

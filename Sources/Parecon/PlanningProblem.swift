@@ -123,26 +123,28 @@ struct PlanningProblem: Sendable {
 
         var spending = [Double](repeating: 0, count: n)
         var constant = 0.0
-        var groups: [Double: (councils: [Int], rows: [[Double]], allowance: [Double])] = [:]
-        for (c, council) in economy.consumersCouncils.enumerated() {
-            let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: economy)
-            numbers += weights.filter { $0 > 0 }.count
-            responses += weights.filter { $0 > 0 }.count
-            if case .ces = council.preferences { responses += 1 }
-            let budget = council.allowance
-            switch council.preferences {
-            case .cobbDouglas:
+        // Each CES group's rows `α_ck^σ` go straight into the group's matrix elements.
+        var groups: [Double: (councils: [Int], rows: [Double], allowance: [Double])] = [:]
+        let consumers = economy.consumersCouncils
+        for c in 0..<consumers.count {
+            let weights = consumers.denseWeights(c)
+            let wantedGoods = weights.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+            numbers += wantedGoods
+            responses += wantedGoods
+            let budget = consumers.allowance[c]
+            if let sigma = consumers.sigma(c) {
+                responses += 1
+                var group = groups.removeValue(forKey: sigma) ?? ([], [], [])
+                group.councils.append(c)
+                group.rows.append(contentsOf: weights.lazy.map { $0 > 0 ? Glibc.pow($0, sigma) : 0 })
+                group.allowance.append(budget)
+                groups[sigma] = group
+            } else {
                 constant += budget * Glibc.log(budget)
                 for i in 0..<n where weights[i] > 0 {
                     spending[i] += budget * weights[i]
                     constant += budget * weights[i] * Glibc.log(weights[i])
                 }
-            case let .ces(sigma, _):
-                var group = groups[sigma] ?? ([], [], [])
-                group.councils.append(c)
-                group.rows.append(weights.map { $0 > 0 ? Glibc.pow($0, sigma) : 0 })
-                group.allowance.append(budget)
-                groups[sigma] = group
             }
         }
         cobbDouglasSpending = spending
@@ -150,7 +152,8 @@ struct PlanningProblem: Sendable {
         cesGroups = groups.keys.sorted().map { sigma in
             let group = groups[sigma]!
             return CESGroup(
-                sigma: sigma, councils: group.councils, weightsToSigma: Matrix(group.rows.isEmpty ? [] : group.rows),
+                sigma: sigma, councils: group.councils,
+                weightsToSigma: Matrix(rows: group.councils.count, columns: n, elements: WorkersCouncils.Builder.exactCapacity(group.rows)),
                 allowance: group.allowance,
                 welfareConstant: group.allowance.reduce(0) { $0 + $1 * Glibc.log($1) })
         }

@@ -160,9 +160,10 @@ public final class PlanningRounds {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
         finalRangeNumbers = rangeNumbersReceived
-        let activity = self.activity
-        workspace.releaseRoundScratch()
+        // The second-order board's buffers go first, then the workspace's per-council scratch,
+        // the activities copied out last (see ``PlanningWorkspace/releaseRoundScratch()``).
         newtonWorkspace = nil
+        let activity = workspace.releaseRoundScratch()
         var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)
         plan.divergence = diagnosis
         plan.safeguardRounds = boardFallbacks
@@ -179,11 +180,7 @@ public final class PlanningRounds {
         let ws = workspace
         let n = problem.goodCount, m = problem.resourceCount
         let prices = self.prices
-        var consumption = Matrix(rows: economy.consumersCouncilCount, columns: n)
-        for (c, council) in economy.consumersCouncils.enumerated() {
-            let bundle = economy.demand(of: council, at: prices)
-            for i in 0..<n { consumption[c, i] = bundle[i] }
-        }
+        let consumption = PlanConsumption(economy.consumersCouncils) { economy.demand(ofCouncil: $0, at: prices) }
         let level = problem.priceLevel(ws)
         let imbalance = (0..<n).map {
             ConvergenceMeasure.goodImbalance(excess: ws.excessDemand[$0], throughput: ws.throughput[$0],

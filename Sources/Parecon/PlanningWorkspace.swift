@@ -105,14 +105,18 @@ final class PlanningWorkspace {
     }
 
     /// The per-council buffers (unit surpluses, activities and last activities, revision rates and
-    /// last relative surpluses, local responses), deallocated once no round will run again and the
-    /// activities have been copied out, so that the plan's own arrays (activity, consumption) take
-    /// their place instead of adding to the peak. The workspace must not run another round, nor its
-    /// activities be read, after this.
-    func releaseRoundScratch() {
-        guard !roundScratchReleased else { return }
+    /// last relative surpluses, local responses), deallocated once no round will run again, so that
+    /// the plan's own arrays (activity, consumption) take their place instead of adding to the
+    /// peak. Returns the last round's activities, copied out once every other per-council buffer
+    /// has gone (so that the copy too takes their place), before their own buffer goes. The
+    /// workspace must not run another round, nor its activities be read, after this.
+    func releaseRoundScratch() -> [Double] {
+        precondition(!roundScratchReleased, "the round scratch was handed back already")
         roundScratchReleased = true
-        for b in roundScratch { b.deallocate() }
+        for b in roundScratch where b.baseAddress != activity.baseAddress { b.deallocate() }
+        let activities = Array(activity.prefix(w))
+        activity.deallocate()
+        return activities
     }
 
     private var roundScratch: [UnsafeMutableBufferPointer<Double>] {

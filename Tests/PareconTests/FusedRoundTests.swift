@@ -19,7 +19,7 @@ import Testing
             }
         }
         return try Economy(name: "fused", goods: base.goods, resources: base.resources,
-                           workersCouncils: councils, consumersCouncils: base.consumersCouncils)
+                           workersCouncils: councils, consumersCouncils: Array(base.consumersCouncils))
     }
 
     struct Expected {

@@ -201,7 +201,7 @@ import PareconLinearAlgebra
         let economy = try SyntheticEconomy(goods: 12, resources: 3, workersCouncils: 60, consumersCouncils: 6, density: 0.5,
                                            constantReturnsShare: 0.3, cesShare: 0.5, seed: 5).generate()
         let rebuilt = try Economy(name: economy.name, goods: economy.goods, resources: economy.resources,
-                                  workersCouncils: Array(economy.workersCouncils), consumersCouncils: economy.consumersCouncils)
+                                  workersCouncils: Array(economy.workersCouncils), consumersCouncils: Array(economy.consumersCouncils))
         #expect(rebuilt.workersCouncils == economy.workersCouncils)
         #expect(rebuilt.workersCouncils.netOutput == economy.workersCouncils.netOutput)
         #expect(rebuilt.workersCouncils.resourceUse == economy.workersCouncils.resourceUse)

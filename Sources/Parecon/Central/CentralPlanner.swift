@@ -145,7 +145,7 @@ public struct CentralPlanner: Sendable {
             settings: PlanningSettings(tolerance: settings.tolerance, inaccurateTolerance: settings.inaccurateTolerance,
                                        maxRounds: settings.maxIterations, timeLimit: settings.timeLimit),
             prices: evaluation.prices, resourcePrices: evaluation.resourcePrices, activity: evaluation.activity,
-            consumption: evaluation.consumption, supply: evaluation.supply, use: evaluation.use, excessDemand: evaluation.excessDemand,
+            consumption: PlanConsumption(evaluation.consumption), supply: evaluation.supply, use: evaluation.use, excessDemand: evaluation.excessDemand,
             relativeImbalance: evaluation.relativeImbalance, resourceUse: evaluation.resourceUse,
             maxRelativeImbalance: max(evaluation.residuals.goods, evaluation.residuals.resources),
             maxRelativeRevision: evaluation.residuals.workersCouncils, welfare: evaluation.welfare,
@@ -271,9 +271,10 @@ struct CentralCommunication {
         for council in economy.workersCouncils {
             count += council.produces.count + council.uses.count + 1 + (council.elasticity == nil ? 0 : 1)
         }
-        for council in economy.consumersCouncils {
-            count += council.preferences.weights.filter { $0.amount > 0 }.count + 1
-            if case .ces = council.preferences { count += 1 }
+        let consumers = economy.consumersCouncils
+        for c in consumers.indices {
+            consumers.forEachWeight(c) { _, amount in if amount > 0 { count += 1 } }
+            count += consumers.sigma(c) == nil ? 1 : 2
         }
         received = count
     }
@@ -305,8 +306,8 @@ struct PlanEvaluation {
         activity = x
         consumption = Matrix(rows: economy.consumersCouncilCount, columns: n)
         var demand = [Double](repeating: 0, count: n)
-        for (c, council) in economy.consumersCouncils.enumerated() {
-            let bundle = economy.demand(of: council, at: p)
+        for c in 0..<economy.consumersCouncilCount {
+            let bundle = economy.demand(ofCouncil: c, at: p)
             for i in 0..<n {
                 consumption[c, i] = bundle[i]
                 demand[i] += bundle[i]

@@ -30,8 +30,8 @@ public struct KnowledgeReport: Sendable {
         self.optimum = optimum
         self.tolerance = tolerance
         execution = PlanExecution(economy: truth, plannedActivity: plannersPlan.plan.activity,
-                                  plannedConsumption: plannersPlan.plan.consumption, tolerance: tolerance)
-        optimumWelfare = truth.welfare(activity: optimum.plan.activity, consumption: optimum.plan.consumption)
+                                  plannedConsumption: plannersPlan.plan.consumption.matrix, tolerance: tolerance)
+        optimumWelfare = truth.welfare(activity: optimum.plan.activity, consumption: optimum.plan.consumption.matrix)
         var idle = [Double](repeating: 0, count: truth.goodCount)
         for (w, council) in truth.workersCouncils.enumerated() {
             for e in council.produces { if let i = truth.goodIndex[e.id] { idle[i] += (council.capacity - optimum.plan.activity[w]) * e.amount } }
@@ -55,7 +55,7 @@ public struct KnowledgeReport: Sendable {
     /// welfare: welfare is `Σ_c B_c log U_c` and `U_c` is homogeneous of degree 1, so scaling every
     /// bundle by `t` changes welfare by `(Σ_c B_c) log t`; the loss equals `1 − t`.
     public var consumptionEquivalentLoss: Double {
-        let total = truth.consumersCouncils.reduce(0) { $0 + $1.allowance }
+        let total = truth.consumersCouncils.allowances.reduce(0, +)
         return 1 - Glibc.exp(-welfareLoss / total)
     }
 

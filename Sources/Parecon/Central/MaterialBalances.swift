@@ -118,8 +118,8 @@ public struct MaterialBalances: Sendable {
         switch source {
         case let .consumersAtPrices(prices):
             guard prices.count == n else { throw .finalDemandShape(expected: n, found: prices.count) }
-            for council in economy.consumersCouncils {
-                let d = economy.demand(of: council, at: prices)
+            for c in 0..<economy.consumersCouncilCount {
+                let d = economy.demand(ofCouncil: c, at: prices)
                 for i in 0..<n { f[i] += d[i] }
             }
         case let .given(targets):

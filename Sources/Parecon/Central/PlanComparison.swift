@@ -77,12 +77,13 @@ public struct PlanComparison: Sendable {
             }
             return (count, largest)
         }
+        let referenceConsumption = reference.consumption.elements
         func column(_ name: String, _ plan: Plan, out: Int, in received: Int, welfare: Double, activity: [Double],
-                    consumption: Matrix, net: [Double], short: (Int, Double)) -> Column {
+                    consumption: [Double], net: [Double], short: (Int, Double)) -> Column {
             Column(name: name, board: nil, status: plan.status, rounds: plan.rounds, seconds: plan.seconds, numbersOut: out, numbersIn: received,
                    welfare: welfare,
                    activityDistance: relativeDistance(activity, reference.activity),
-                   consumptionDistance: relativeDistance(consumption.elements, reference.consumption.elements),
+                   consumptionDistance: relativeDistance(consumption, referenceConsumption),
                    netSupplyDistance: relativeDistance(net, referenceNet),
                    priceDistance: relativeDistance(plan.prices, reference.prices),
                    resourcePriceDistance: relativeDistance(plan.resourcePrices, reference.resourcePrices),
@@ -91,13 +92,13 @@ public struct PlanComparison: Sendable {
         var columns = participatory.map { plan in
             var c = column(participatory.count == 1 ? "participatory" : "participatory (\(plan.settings.board.rawValue))", plan,
                            out: plan.pricesPublished, in: plan.proposalNumbersReceived, welfare: plan.welfare,
-                           activity: plan.activity, consumption: plan.consumption, net: netSupply(plan), short: shortages(plan))
+                           activity: plan.activity, consumption: plan.consumption.elements, net: netSupply(plan), short: shortages(plan))
             c.board = plan.settings.board
             return c
         }
         columns += [
             column("central", reference, out: central.targetsSent, in: central.numbersReceived, welfare: reference.welfare,
-                   activity: reference.activity, consumption: reference.consumption, net: referenceNet, short: shortages(reference)),
+                   activity: reference.activity, consumption: referenceConsumption, net: referenceNet, short: shortages(reference)),
         ]
         if let imperfect {
             let plan = imperfect.plannersPlan.plan
@@ -112,7 +113,7 @@ public struct PlanComparison: Sendable {
             let largest = short.map { execution.shortage[$0] / execution.plannedFinalUse[$0] }.max() ?? 0
             var c = column("central (\(imperfect.knowledge))", plan, out: imperfect.plannersPlan.targetsSent,
                            in: imperfect.plannersPlan.numbersReceived, welfare: execution.welfare,
-                           activity: execution.activity, consumption: execution.delivered, net: net, short: (short.count, largest))
+                           activity: execution.activity, consumption: execution.delivered.elements, net: net, short: (short.count, largest))
             c.priceDistance = relativeDistance(plan.prices, reference.prices)
             columns.append(c)
         }
@@ -146,7 +147,7 @@ public struct PlanComparison: Sendable {
     /// share (see ``KnowledgeReport/consumptionEquivalentLoss``).
     public func welfareGap(_ column: Column) -> (absolute: Double, consumptionEquivalent: Double) {
         let gap = central.plan.welfare - column.welfare
-        let total = economy.consumersCouncils.reduce(0) { $0 + $1.allowance }
+        let total = economy.consumersCouncils.allowances.reduce(0, +)
         return (gap, 1 - Glibc.exp(-gap / total))
     }
 }

@@ -147,19 +147,19 @@ extension Economy {
         for (w, council) in workersCouncils.enumerated() {
             if let k = council.elasticity { total -= activity[w] * activity[w] / (2 * k) }
         }
-        for (c, council) in consumersCouncils.enumerated() {
-            let weights = PlanningProblem.denseWeights(council.preferences.weights, economy: self)
+        let consumers = consumersCouncils
+        for c in consumers.indices {
+            let weights = consumers.denseWeights(c)
             var logU = 0.0
-            switch council.preferences {
-            case .cobbDouglas:
-                for i in weights.indices where weights[i] > 0 { logU += weights[i] * Glibc.log(consumption[c, i]) }
-            case let .ces(sigma, _):
+            if let sigma = consumers.sigma(c) {
                 let rho = (sigma - 1) / sigma
                 var sum = 0.0
                 for i in weights.indices where weights[i] > 0 { sum += weights[i] * Glibc.pow(consumption[c, i], rho) }
                 logU = Glibc.log(sum) / rho
+            } else {
+                for i in weights.indices where weights[i] > 0 { logU += weights[i] * Glibc.log(consumption[c, i]) }
             }
-            total += council.allowance * logU
+            total += consumers.allowance[c] * logU
         }
         return total
     }

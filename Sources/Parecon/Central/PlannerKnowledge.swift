@@ -111,6 +111,6 @@ public enum PlannerKnowledge: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return try Economy(name: truth.name, goods: truth.goods, resources: truth.resources,
-                           workersCouncils: councils, consumersCouncils: truth.consumersCouncils)
+                           workersCouncils: councils, consumersCouncils: Array(truth.consumersCouncils))
     }
 }

@@ -48,7 +48,7 @@ public enum CompactEconomyFile {
         var strings: [String] = [economy.name]
         strings += economy.goods.map(\.id) + economy.goods.map { $0.unit ?? "" }
         strings += economy.resources.map(\.id) + economy.resources.map { $0.unit ?? "" }
-        strings += workers.ids + consumers.map(\.id)
+        strings += workers.ids + consumers.ids
         let stringBytes = strings.reduce(0) { $0 + $1.utf8.count }
 
         var producesCount = 0, usesCount = 0, weightsCount = 0
@@ -56,7 +56,7 @@ public enum CompactEconomyFile {
             producesCount += workers.produces(w).count
             usesCount += workers.usesColumns(w).count
         }
-        for council in consumers { weightsCount += council.preferences.weights.count }
+        weightsCount = consumers.weightCount
         let layout = CompactLayout(goods: n, resources: m, workersCouncils: workers.count, consumersCouncils: consumers.count,
                                    produces: producesCount, uses: usesCount, weights: weightsCount, stringBytes: stringBytes)
 
@@ -117,11 +117,13 @@ public enum CompactEconomyFile {
                 }
             }
             writer.offset = amountOffset + 8 * usesCount
-            for council in consumers { writer.f64(council.allowance) }
-            for council in consumers {
-                if case let .ces(sigma, _) = council.preferences { writer.f64(sigma) } else { writer.f64(1) }
+            for allowance in consumers.allowance { writer.f64(allowance) }
+            for sigma in consumers.sigma { writer.f64(sigma) }
+            rows(consumers.count) { c in
+                var weights: [(column: Int, amount: Double)] = []
+                consumers.forEachWeight(c) { weights.append(($0, $1)) }
+                return weights
             }
-            rows(consumers.count) { consumers[$0].preferences.weights.map { (Int(column[$0.id]!), $0.amount) } }
             precondition(writer.offset == layout.size, "compact layout: wrote \(writer.offset) of \(layout.size) bytes")
         }
         return bytes
@@ -161,7 +163,7 @@ public enum CompactEconomyFile {
         }
         if !parts.problems.isEmpty { throw EconomyError(file: file, problems: parts.problems) }
         return Economy(name: parts.name, goods: parts.goods, resources: parts.resources,
-                       validatedWorkersCouncils: parts.workersCouncils!, consumersCouncils: parts.consumersCouncils)
+                       validatedWorkersCouncils: parts.workersCouncils!, consumersCouncils: parts.consumersCouncils!)
     }
 }
 

@@ -18,7 +18,7 @@ struct CompactEconomyReader {
         var goods: [Good] = []
         var resources: [PrimaryResource] = []
         var workersCouncils: WorkersCouncils?
-        var consumersCouncils: [ConsumersCouncil] = []
+        var consumersCouncils: ConsumersCouncils?
         /// What the economy's checks found (the economy is only valid when there is nothing).
         var problems: [EconomyProblem] = []
     }
@@ -277,14 +277,18 @@ struct CompactEconomyReader {
         let allowance = doubles(c)
         let sigma = doubles(c)
         let weights = try compressedRows(rows: c, count: q, columns: n + m, list: "consumersCouncils", field: "weights") { consumerIDs[$0] }
-        parts.consumersCouncils.reserveCapacity(c)
+        // Each council is checked as a value and stored by good index (``ConsumersCouncils``), one
+        // at a time.
+        var consumers = ConsumersCouncils.Builder(goods: parts.goods, councilCount: c, weights: q)
         for k in 0..<c {
             let entries = quantities(weights, k, columnIDs)
-            parts.consumersCouncils.append(ConsumersCouncil(
+            validator.validate(ConsumersCouncil(
                 id: consumerIDs[k], allowance: allowance[k],
-                preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)))
+                preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)), at: k)
+            consumers.append(id: consumerIDs[k], allowance: allowance[k], sigma: sigma[k],
+                             weights: (start(weights, k)..<start(weights, k + 1)).lazy.map { entry(weights.indexSection, weights.amountSection, $0) })
         }
-        validator.validate(parts.consumersCouncils)
+        parts.consumersCouncils = consumers.finish()
         parts.problems = validator.problems
         return parts
     }

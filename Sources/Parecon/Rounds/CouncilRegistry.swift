@@ -75,7 +75,7 @@ public struct CouncilRegistry: Sendable, Equatable {
     public init(economy: Economy) {
         self.init(name: economy.name, goods: economy.goods, resources: economy.resources,
                   workersCouncils: zip(economy.workersCouncils.ids, economy.workersCouncils.elasticities).map { WorkersCouncil(id: $0, constantReturns: $1 == nil) },
-                  consumersCouncils: economy.consumersCouncils.map { ConsumersCouncil(id: $0.id, allowance: $0.allowance) })
+                  consumersCouncils: zip(economy.consumersCouncils.ids, economy.consumersCouncils.allowances).map { ConsumersCouncil(id: $0, allowance: $1) })
     }
 
     /// The kind of a registered council.

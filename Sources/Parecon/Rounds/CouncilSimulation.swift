@@ -155,7 +155,7 @@ public struct CouncilSimulation: Sendable {
         compare("goods", economy.goods.map(\.id), registry.goodIDs)
         compare("resources", economy.resources.map(\.id), registry.resourceIDs)
         compare("workers' councils", economy.workersCouncils.map(\.id), registry.workersCouncils.map(\.id))
-        compare("consumers' councils", economy.consumersCouncils.map(\.id), registry.consumersCouncils.map(\.id))
+        compare("consumers' councils", economy.consumersCouncils.ids, registry.consumersCouncils.map(\.id))
         for resource in economy.resources {
             if let r = registry.resourceIndex[resource.id], registry.resources[r].available != resource.available {
                 found.append("resource \"\(resource.id)\" is available at \(numberText(resource.available)) in the economy, \(numberText(registry.resources[r].available)) in the registry")
