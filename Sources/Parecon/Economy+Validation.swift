@@ -60,9 +60,9 @@ struct EconomyValidator {
 
     /// The checks before the councils' own: ids, empty lists, resources. The compact reader calls
     /// these steps one by one, checking each workers' council as it stores it.
-    mutating func validateHead(
-        goods: [Good], resources: [PrimaryResource], workersCouncilIDs: [String], consumersCouncilIDs: [String]
-    ) {
+    mutating func validateHead<WorkersCouncilIDList: RandomAccessCollection<String>>(
+        goods: [Good], resources: [PrimaryResource], workersCouncilIDs: WorkersCouncilIDList, consumersCouncilIDs: [String]
+    ) where WorkersCouncilIDList.Index == Int {
         // Locations name entries by their position in the file (the loader may have dropped
         // malformed entries before these checks).
 
