@@ -105,3 +105,22 @@ import Testing
         }
     }
 }
+
+/// The table of first occurrences behind the unique-id check, against a naive dictionary.
+@Suite struct FirstOccurrencesTests {
+    @Test func earlierPositionsAreTheNaiveFirstOnes() {
+        var random = SeededGenerator(seed: 23)
+        // Few distinct ids, so most are repeats; "é" spelled two ways is one `String`.
+        let alphabet = ["a", "b", "é", "e\u{301}", "w", "1", ""]
+        let ids = (0..<5000).map { _ in (0..<(1 + random.index(3))).map { _ in alphabet[random.index(alphabet.count)] }.joined() }
+        var table = FirstOccurrences(count: ids.count)
+        var naive: [String: Int] = [:]
+        var repeats = 0
+        for (k, id) in ids.enumerated() {
+            let earlier = table.earlier(id, at: k) { ids[$0] }
+            #expect(earlier == naive[id], "id \(k) \(id.debugDescription)")
+            if naive[id] == nil { naive[id] = k } else { repeats += 1 }
+        }
+        #expect(repeats > 4000 && naive["é"] != nil && naive["é"] == naive["e\u{301}"])
+    }
+}
