@@ -60,33 +60,38 @@ struct EconomyValidator {
 
     /// The checks before the councils' own: ids, empty lists, resources. The compact reader calls
     /// these steps one by one, checking each workers' council as it stores it.
-    mutating func validateHead(
-        goods: [Good], resources: [PrimaryResource], workersCouncilIDs: [String], consumersCouncilIDs: [String]
-    ) {
+    mutating func validateHead<WorkersCouncilIDList: RandomAccessCollection<String>>(
+        goods: [Good], resources: [PrimaryResource], workersCouncilIDs: WorkersCouncilIDList, consumersCouncilIDs: [String]
+    ) where WorkersCouncilIDList.Index == Int {
         // Locations name entries by their position in the file (the loader may have dropped
         // malformed entries before these checks).
 
         // Ids: non-empty and unique across goods, resources and councils. Each id remembers
-        // where it was first seen as (list, index), its location written only for a duplicate
-        // (not one string per council).
+        // where it was first seen as its position in the four lists one after another (not a
+        // copy of the id), its location written only for a duplicate.
         let lists = ["goods", "resources", "workersCouncils", "consumersCouncils"]
         let idLists: [(Int) -> String] = [{ goods[$0].id }, { resources[$0].id }, { workersCouncilIDs[$0] }, { consumersCouncilIDs[$0] }]
         func location(_ list: Int, _ i: Int) -> String {
             Self.location(lists[list], position(lists[list], i), idLists[list](i))
         }
-        var firstSeen: [String: Int] = [:]
-        firstSeen.reserveCapacity(goods.count + resources.count + workersCouncilIDs.count + consumersCouncilIDs.count)
         let counts = [goods.count, resources.count, workersCouncilIDs.count, consumersCouncilIDs.count]
+        let listStart = [0, counts[0], counts[0] + counts[1], counts[0] + counts[1] + counts[2]]
+        /// (list, index) of a position in the four lists.
+        func split(_ position: Int) -> (Int, Int) {
+            var list = 0
+            while position >= listStart[list] + counts[list] { list += 1 }
+            return (list, position - listStart[list])
+        }
+        var firstSeen = FirstOccurrences(count: counts.reduce(0, +))
         for list in 0..<4 {
             for i in 0..<counts[list] {
                 let id = idLists[list](i)
                 if id.isEmpty {
                     report(location(list, i), "id", "must be a non-empty string")
-                } else if let earlier = firstSeen[id] {
+                } else if let earlier = firstSeen.earlier(id, at: listStart[list] + i, idAt: { let (l, k) = split($0); return idLists[l](k) }) {
+                    let (earlierList, earlierIndex) = split(earlier)
                     report(location(list, i), "id",
-                           "id \"\(id)\" is already used by \(location(earlier & 3, earlier >> 2)); ids must be unique across goods, resources and councils")
-                } else {
-                    firstSeen[id] = i << 2 | list
+                           "id \"\(id)\" is already used by \(location(earlierList, earlierIndex)); ids must be unique across goods, resources and councils")
                 }
             }
         }

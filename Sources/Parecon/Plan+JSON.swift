@@ -4,7 +4,7 @@ extension Plan {
     /// council id → good id → quantity), maxRelativeImbalance and seconds, plus the balances by
     /// good and resource, welfare, the numbers communicated, the board and the tolerance.
     public func jsonDocument(for economy: Economy) -> JSONValue {
-        .object(JSONObject(jsonMembers(for: economy, activity: Self.map(economy.workersCouncils.ids, activity),
+        .object(JSONObject(jsonMembers(for: economy, activity: Self.map(Array(economy.workersCouncils.ids), activity),
                                        consumption: consumptionValue(for: economy))))
     }
 

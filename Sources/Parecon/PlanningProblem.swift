@@ -87,6 +87,7 @@ struct PlanningProblem: Sendable {
         }
         var numbers = 0
         var responses = workers.count
+        var kept = 0  // the kept uses are by council, increasing: walked alongside, not searched
         workers.netOutput.elements.withUnsafeBufferPointer { v in
             for w in 0..<workers.count {
                 let row = workers.producesRange(w)
@@ -103,7 +104,9 @@ struct PlanningProblem: Sendable {
                 var inputs = 0
                 for i in 0..<n where v[w * n + i] < 0 && !row.contains(where: { Int(workers.producesGood[$0]) == i }) { inputs += 1 }
                 for r in 0..<m where workers.resourceUse.elements[w * m + r] > 0 { inputs += 1 }
-                for e in workers.keptUsesRange(w) {
+                let keptStart = kept
+                while kept < workers.keptUsesCouncil.count && Int(workers.keptUsesCouncil[kept]) == w { kept += 1 }
+                for e in keptStart..<kept {
                     let column = Int(workers.keptUsesColumn[e])
                     if !row.contains(where: { Int(workers.producesGood[$0]) == column }) { inputs += 1 }
                 }

@@ -4,7 +4,8 @@ import PareconLinearAlgebra
 /// copy of the technology: the dense net-output matrix `V` (W × n, `produces − uses(goods)`) and
 /// resource-use matrix `Bm` (W × m), which ``PlanningProblem`` shares (copy-on-write, no copy),
 /// plus what `V` and `Bm` cannot give back exactly: the `produces` entries, and the `uses` entries
-/// of goods the council also produces or with amount exactly 0 (compressed rows).
+/// of goods the council also produces or with amount exactly 0 (see ``ownUseOffset`` for the
+/// uses of its own good that need no entry).
 ///
 /// A random-access collection of ``WorkersCouncil``: each element is built on access. Its
 /// `produces` keep their order; its `uses` come back in the economy's order (goods, then
@@ -12,7 +13,7 @@ import PareconLinearAlgebra
 public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let goods: [Good]
     let resources: [PrimaryResource]
-    let id: [String]
+    let id: WorkersCouncilIDs
     let capacity: [Double]
     /// `k_w`, with `+∞` for constant returns (`nil` in ``WorkersCouncil``; a valid economy's
     /// elasticities are finite), as the compact file stores it: 8 bytes a council, not 16.
@@ -21,29 +22,68 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let netOutput: Matrix
     /// `Bm`: W × m.
     let resourceUse: Matrix
-    /// The `produces` entries (good index, amount), in the order given. Row starts (here and in
-    /// `keptUsesStart`) are `Int32`, 4 bytes a council instead of 8; the builder checks that the
-    /// entries fit.
+    /// The `produces` entries (good index, amount), in the order given. Row starts are `Int32`,
+    /// 4 bytes a council instead of 8; the builder checks that the entries fit.
     let producesStart: [Int32]
     let producesGood: [Int32]
     let producesAmount: [Double]
-    /// `uses` entries that `V`/`Bm` cannot give back: goods the council also produces, and
-    /// amounts exactly 0. Column `0..<n` is a good, `n..<n+m` a resource.
-    let keptUsesStart: [Int32]
+    /// `uses` entries that `V`/`Bm` cannot give back, by council (increasing): amounts exactly 0,
+    /// and uses of goods the council also produces, unless ``ownUseOffset`` recovers them.
+    /// Column `0..<n` is a good, `n..<n+m` a resource. Rare in generated economies, so found by
+    /// binary search on the council rather than through a row start per council.
+    let keptUsesCouncil: [Int32]
     let keptUsesColumn: [Int32]
     let keptUsesAmount: [Double]
+    /// The use of its own good by a council with one `produces` entry (good `i`, amount `a`) and
+    /// no kept use of `i`, recovered from `V`: with `P = 0 + a` (as `V`'s row was filled), there is
+    /// none when `V[w, i]` has the bits of `P`; otherwise it is `u' = P − V[w, i]` with this
+    /// offset added to its bit pattern (`V = P − u` rounds away the low bits of a small `u`: in
+    /// the calibrated economies `u' == u` for 8 % of the councils, within ±2^15 bits for 97–100 %).
+    /// Empty when every offset is 0; an own use whose offset does not fit is a kept use.
+    let ownUseOffset: [Int16]
 
     /// Council `w`'s entries in `producesGood`/`producesAmount`.
     func producesRange(_ w: Int) -> Range<Int> { Int(producesStart[w])..<Int(producesStart[w + 1]) }
     /// Council `w`'s entries in `keptUsesColumn`/`keptUsesAmount`.
-    func keptUsesRange(_ w: Int) -> Range<Int> { Int(keptUsesStart[w])..<Int(keptUsesStart[w + 1]) }
+    func keptUsesRange(_ w: Int) -> Range<Int> {
+        keptUsesCouncil.isEmpty ? 0..<0 : Self.lowerBound(keptUsesCouncil, w)..<Self.lowerBound(keptUsesCouncil, w + 1)
+    }
+
+    /// The first position of `sorted` whose value is `value` or more.
+    static func lowerBound(_ sorted: [Int32], _ value: Int) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(sorted[mid]) < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Council `w`'s use of its own good recovered from `V` (see ``ownUseOffset``): (good, amount).
+    func ownUse(_ w: Int) -> (good: Int, amount: Double)? {
+        let row = producesRange(w)
+        guard row.count == 1 else { return nil }
+        let i = Int(producesGood[row.lowerBound])
+        let gross = 0 + producesAmount[row.lowerBound]
+        let net = netOutput.elements[w * goods.count + i]
+        if net.bitPattern == gross.bitPattern { return nil }
+        let kept = keptUsesRange(w)
+        if !kept.isEmpty && kept.contains(where: { Int(keptUsesColumn[$0]) == i }) { return nil }
+        let offset = ownUseOffset.isEmpty ? 0 : Int64(ownUseOffset[w])
+        return (i, Self.ownUseAmount(gross: gross, net: net, offset: offset))
+    }
+
+    /// `u'` = `gross − net` with `offset` added to its bit pattern.
+    static func ownUseAmount(gross: Double, net: Double, offset: Int64) -> Double {
+        Double(bitPattern: (gross - net).bitPattern &+ UInt64(bitPattern: offset))
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { id.count }
 
-    /// The councils' ids, capacities and elasticities (`nil`: constant returns), without building
-    /// the councils.
-    public var ids: [String] { id }
+    /// The councils' ids (stored as runs), capacities and elasticities (`nil`: constant returns),
+    /// without building the councils.
+    public var ids: WorkersCouncilIDs { id }
     public var capacities: [Double] { capacity }
     public var elasticities: [Double?] { elasticity.map(Self.optional) }
 
@@ -61,11 +101,16 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     func usesColumns(_ w: Int) -> [(column: Int, amount: Double)] {
         let n = goods.count, m = resources.count
         let produced = producesRange(w)
+        let own = ownUse(w)
         var uses: [(column: Int, amount: Double)] = []
         netOutput.elements.withUnsafeBufferPointer { v in
             let row = w * n
-            for i in 0..<n where v[row + i] < 0 && !produced.contains(where: { Int(producesGood[$0]) == i }) {
-                uses.append((i, -v[row + i]))
+            for i in 0..<n {
+                if let own, own.good == i {
+                    uses.append((i, own.amount))
+                } else if v[row + i] < 0 && !produced.contains(where: { Int(producesGood[$0]) == i }) {
+                    uses.append((i, -v[row + i]))
+                }
             }
         }
         for r in 0..<m where resourceUse.elements[w * m + r] > 0 { uses.append((n + r, resourceUse.elements[w * m + r])) }
@@ -105,20 +150,21 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         self = builder.finish()
     }
 
-    fileprivate init(builder: Builder) {
+    fileprivate init(builder: Builder, ids: WorkersCouncilIDs) {
         goods = builder.goods
         resources = builder.resources
-        id = builder.ids
+        id = ids
         capacity = builder.capacity
         elasticity = builder.elasticity
-        netOutput = Matrix(rows: builder.ids.count, columns: builder.goods.count, elements: builder.netOutput)
-        resourceUse = Matrix(rows: builder.ids.count, columns: builder.resources.count, elements: builder.resourceUse)
+        netOutput = Matrix(rows: builder.councilCount, columns: builder.goods.count, elements: builder.netOutput)
+        resourceUse = Matrix(rows: builder.councilCount, columns: builder.resources.count, elements: builder.resourceUse)
         producesStart = builder.producesStart
         producesGood = builder.producesGood
         producesAmount = builder.producesAmount
-        keptUsesStart = builder.keptUsesStart
+        keptUsesCouncil = builder.keptUsesCouncil
         keptUsesColumn = builder.keptUsesColumn
         keptUsesAmount = builder.keptUsesAmount
+        ownUseOffset = builder.ownUseOffset
     }
 
     /// Fills the storage one council at a time (the compact reader and the generators write each
@@ -127,7 +173,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         let goods: [Good]
         fileprivate(set) var resources: [PrimaryResource]
         let councilCount: Int
-        fileprivate var ids: [String] = []
+        /// The ids appended so far, or the ids given at the start.
+        private var idRuns = WorkersCouncilIDs.Builder()
+        private var givenIDs: WorkersCouncilIDs?
         fileprivate var capacity: [Double] = []
         fileprivate var elasticity: [Double] = []
         /// Councils whose rows have been appended.
@@ -137,11 +185,16 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         fileprivate var producesStart: [Int32] = [0]
         fileprivate var producesGood: [Int32] = []
         fileprivate var producesAmount: [Double] = []
-        fileprivate var keptUsesStart: [Int32] = [0]
+        fileprivate var keptUsesCouncil: [Int32] = []
         fileprivate var keptUsesColumn: [Int32] = []
         fileprivate var keptUsesAmount: [Double] = []
+        /// Empty until some council's own use needs a nonzero offset.
+        fileprivate var ownUseOffset: [Int16] = []
         /// Per good, whether the council being appended produces it (cleared after each council).
         private var producedMark: [Bool]
+        /// The council being appended's uses that may need keeping (amount 0, or of a good it
+        /// produces), in the order given, as (column, amount).
+        private var candidates: [(Int, Double)] = []
 
         init(goods: [Good], resources: [PrimaryResource], councilCount: Int) {
             self.goods = goods
@@ -150,18 +203,16 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             netOutput = [Double](repeating: 0, count: councilCount * goods.count)
             resourceUse = [Double](repeating: 0, count: councilCount * resources.count)
             producedMark = [Bool](repeating: false, count: goods.count)
-            ids.reserveCapacity(councilCount)
             capacity.reserveCapacity(councilCount)
             elasticity.reserveCapacity(councilCount)
             producesStart.reserveCapacity(councilCount + 1)
-            keptUsesStart.reserveCapacity(councilCount + 1)
         }
 
         /// A builder whose councils' ids, capacities and elasticities (`+∞`: constant returns) are
-        /// given at once and kept without a copy (the compact reader has them as arrays);
+        /// given at once and kept without a copy (the compact reader has them already);
         /// ``appendRows(produces:uses:)`` then appends each council's entries, `producesEntries` of
         /// them in all (reserved up front).
-        init(goods: [Good], resources: [PrimaryResource], ids: [String], capacity: [Double], elasticity: [Double],
+        init(goods: [Good], resources: [PrimaryResource], ids: WorkersCouncilIDs, capacity: [Double], elasticity: [Double],
              producesEntries: Int = 0) {
             precondition(capacity.count == ids.count && elasticity.count == ids.count, "one capacity and one elasticity per council")
             self.goods = goods
@@ -170,11 +221,10 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             netOutput = [Double](repeating: 0, count: councilCount * goods.count)
             resourceUse = [Double](repeating: 0, count: councilCount * resources.count)
             producedMark = [Bool](repeating: false, count: goods.count)
-            self.ids = ids
+            givenIDs = ids
             self.capacity = capacity
             self.elasticity = elasticity
             producesStart.reserveCapacity(councilCount + 1)
-            keptUsesStart.reserveCapacity(councilCount + 1)
             producesGood.reserveCapacity(producesEntries)
             producesAmount.reserveCapacity(producesEntries)
         }
@@ -184,8 +234,8 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         mutating func append<P: Sequence<(Int, Double)>, U: Sequence<(Int, Double)>>(
             id: String, capacity: Double, elasticity: Double?, produces: P, uses: U
         ) {
-            precondition(ids.count == count && count < councilCount, "more workers' councils than announced")
-            ids.append(id)
+            precondition(givenIDs == nil && idRuns.count == count && count < councilCount, "more workers' councils than announced")
+            idRuns.append(id)
             self.capacity.append(capacity)
             self.elasticity.append(elasticity ?? .infinity)
             appendRows(produces: produces, uses: uses)
@@ -194,7 +244,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         /// Appends the next council's entries, for a builder given the councils' ids, capacities and
         /// elasticities at its start.
         mutating func appendRows<P: Sequence<(Int, Double)>, U: Sequence<(Int, Double)>>(produces: P, uses: U) {
-            precondition(count < ids.count, "more rows than workers' councils")
+            precondition(count < capacity.count, "more rows than workers' councils")
             let n = goods.count, m = resources.count, w = count
             count += 1
             let first = producesGood.count
@@ -205,21 +255,51 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
                 producedMark[i] = true
             }
             producesStart.append(Self.rowStart(producesGood.count))
+            candidates.removeAll(keepingCapacity: true)
             for (column, amount) in uses where column < n + m {
                 if column < n {
                     netOutput[w * n + column] -= amount
-                    if producedMark[column] || amount == 0 { keep(column, amount) }
+                    if producedMark[column] || amount == 0 { candidates.append((column, amount)) }
                 } else {
                     resourceUse[w * m + column - n] += amount
-                    if amount == 0 { keep(column, amount) }
+                    if amount == 0 { candidates.append((column, amount)) }
                 }
             }
-            keptUsesStart.append(Self.rowStart(keptUsesColumn.count))
+            if !candidates.isEmpty {
+                // With one `produces` entry, a single use of its good may be recovered from `V`.
+                let recovered = producesGood.count - first == 1 ? recoverOwnUse(w, good: Int(producesGood[first]), gross: 0 + producesAmount[first]) : nil
+                for (column, amount) in candidates where column != recovered {
+                    keptUsesCouncil.append(Self.rowStart(w))
+                    keptUsesColumn.append(Int32(column))
+                    keptUsesAmount.append(amount)
+                }
+            }
             for e in first..<producesGood.count { producedMark[Int(producesGood[e])] = false }
         }
 
-        /// A row start as stored (`Int32`): an economy with 2^31 or more entries (24 GB of them) is
-        /// beyond this storage.
+        /// `good`, when council `w`'s only use of it (among ``candidates``) is given back exactly by
+        /// ``WorkersCouncils/ownUse(_:)`` with an offset that fits (then recorded); otherwise `nil`.
+        private mutating func recoverOwnUse(_ w: Int, good: Int, gross: Double) -> Int? {
+            var use: Double?
+            for (column, amount) in candidates where column == good {
+                if use != nil { return nil }
+                use = amount
+            }
+            let net = netOutput[w * goods.count + good]
+            guard let use, net.bitPattern != gross.bitPattern else { return nil }
+            let offset = Int64(bitPattern: use.bitPattern &- (gross - net).bitPattern)
+            guard let stored = Int16(exactly: offset),
+                  WorkersCouncils.ownUseAmount(gross: gross, net: net, offset: offset).bitPattern == use.bitPattern
+            else { return nil }
+            if stored != 0 {
+                if ownUseOffset.isEmpty { ownUseOffset = [Int16](repeating: 0, count: councilCount) }
+                ownUseOffset[w] = stored
+            }
+            return good
+        }
+
+        /// A row start or council index as stored (`Int32`): an economy with 2^31 or more entries
+        /// (24 GB of them) is beyond this storage.
         private static func rowStart(_ entries: Int) -> Int32 {
             guard let start = Int32(exactly: entries) else {
                 preconditionFailure("\(entries) entries: workers' councils' rows hold fewer than 2^31")
@@ -227,25 +307,23 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             return start
         }
 
-        private mutating func keep(_ column: Int, _ amount: Double) {
-            keptUsesColumn.append(Int32(column))
-            keptUsesAmount.append(amount)
-        }
-
         /// The stored councils; every announced council must have been appended.
         /// `resources` replaces the resources given at the start (same ids, in the same order), for
         /// a generator that sets their availability after the councils.
         consuming func finish(resources: [PrimaryResource]? = nil) -> WorkersCouncils {
-            precondition(ids.count == councilCount && count == councilCount, "\(count) of \(councilCount) workers' councils appended")
+            precondition(capacity.count == councilCount && count == councilCount, "\(count) of \(councilCount) workers' councils appended")
             if let resources {
                 precondition(resources.map(\.id) == self.resources.map(\.id), "the resources must keep their ids and order")
                 self.resources = resources
             }
             // The kept uses grew by doubling (their number is not known up front): kept at their
-            // size, not their capacity (a calibrated economy keeps one a council, its own good).
+            // size, not their capacity.
+            keptUsesCouncil = Self.exactCapacity(keptUsesCouncil)
             keptUsesColumn = Self.exactCapacity(keptUsesColumn)
             keptUsesAmount = Self.exactCapacity(keptUsesAmount)
-            return WorkersCouncils(builder: self)
+            candidates = []
+            let ids = givenIDs ?? idRuns.finish()
+            return WorkersCouncils(builder: self, ids: ids)
         }
 
         /// The same elements in an array of no more capacity than they need.

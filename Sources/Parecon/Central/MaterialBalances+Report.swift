@@ -68,7 +68,7 @@ extension MaterialBalances {
     /// The balance as a `parecon-material-balances/1` document.
     public func jsonDocument() -> JSONValue {
         let goodIDs = economy.goods.map(\.id)
-        func map(_ ids: [String], _ values: [Double]) -> JSONValue {
+        func map<IDs: Sequence<String>>(_ ids: IDs, _ values: [Double]) -> JSONValue {
             .object(JSONObject(zip(ids, values).map { .init(key: $0, value: .number($1)) }))
         }
         let intermediate = intermediateUse

@@ -48,7 +48,8 @@ public enum CompactEconomyFile {
         var strings: [String] = [economy.name]
         strings += economy.goods.map(\.id) + economy.goods.map { $0.unit ?? "" }
         strings += economy.resources.map(\.id) + economy.resources.map { $0.unit ?? "" }
-        strings += workers.ids + consumers.ids
+        strings += workers.ids
+        strings += consumers.ids
         let stringBytes = strings.reduce(0) { $0 + $1.utf8.count }
 
         var producesCount = 0, usesCount = 0, weightsCount = 0

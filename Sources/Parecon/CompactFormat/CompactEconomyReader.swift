@@ -172,8 +172,8 @@ struct CompactEconomyReader {
         let offsetSection = section(stringCount + 1, 8)
         let blob = section(s, 1)
         var name = "", goodIDs: [String] = [], goodUnits: [String] = [], resourceIDs: [String] = [], resourceUnits: [String] = []
-        var workerIDs: [String] = [], consumerIDs: [String] = []
-        workerIDs.reserveCapacity(w)
+        // The workers' councils' ids go straight into their runs (no list of 10^5 strings).
+        var workerIDRuns = WorkersCouncilIDs.Builder(), consumerIDs: [String] = []
         consumerIDs.reserveCapacity(c)
         var previous = 0
         for k in 0..<stringCount {
@@ -193,12 +193,13 @@ struct CompactEconomyReader {
             case ..<(1 + 2 * n): goodUnits.append(string)
             case ..<(1 + 2 * n + m): resourceIDs.append(string)
             case ..<(1 + 2 * n + 2 * m): resourceUnits.append(string)
-            case ..<(1 + 2 * n + 2 * m + w): workerIDs.append(string)
+            case ..<(1 + 2 * n + 2 * m + w): workerIDRuns.append(string)
             default: consumerIDs.append(string)
             }
             previous = Int(end)
         }
         releaseRead()
+        let workerIDs = workerIDRuns.finish()
         let columnIDs = goodIDs + resourceIDs
 
         let unitSection = section(n + m, 1)
