@@ -114,7 +114,7 @@ import Testing
         #expect(workers.keptUsesCouncil.count * 20 <= ownUses)
         #expect(workers.ids.isRuns && workers.ids.storedCount == 30)
         let rebuilt = try Economy(name: economy.name, goods: economy.goods, resources: economy.resources,
-                                  workersCouncils: councils, consumersCouncils: economy.consumersCouncils)
+                                  workersCouncils: councils, consumersCouncils: Array(economy.consumersCouncils))
         #expect(rebuilt.workersCouncils == workers && rebuilt.workersCouncils.netOutput == workers.netOutput)
         Self.expectSameBits(rebuilt.workersCouncils, councils)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parecon-own-use-\(UUID().uuidString)")
