@@ -39,13 +39,15 @@ public final class PlanningRounds {
         self.economy = economy
         self.settings = settings
         problem = PlanningProblem(economy)
-        // Only the second-order board reads the councils' local responses, and only
-        // constant-returns councils their own revision rates.
-        workspace = PlanningWorkspace(problem, responses: settings.board == .newton, revisions: problem.hasConstantReturns)
+        // Only the second-order board reads the councils' local responses (and works a
+        // finite-elasticity council's out from its proposal: kept only with constant-returns
+        // councils), and only constant-returns councils their own revision rates.
+        let newton = settings.board == .newton
+        workspace = PlanningWorkspace(problem, responses: newton && problem.hasConstantReturns, revisions: problem.hasConstantReturns,
+                                      previousActivity: newton || problem.hasConstantReturns)
         newtonWorkspace = settings.board == .newton
             ? NewtonWorkspace(goods: problem.goodCount, resources: problem.resourceCount,
-                              workersCouncils: problem.workersCouncilCount, constantReturns: problem.hasConstantReturns,
-                              damping: settings.initialDamping)
+                              workersCouncils: problem.workersCouncilCount, damping: settings.initialDamping)
             : nil
         andersonWorkspace = settings.board == .accelerated
             ? AndersonWorkspace(goods: problem.goodCount, resources: problem.resourceCount, memory: settings.andersonMemory)

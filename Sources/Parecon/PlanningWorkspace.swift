@@ -25,7 +25,9 @@ final class PlanningWorkspace {
     /// Each council's local response `∂x_w/∂π_w` at its proposal (its `k_w`, or `η_w cap / (produces·p)`
     /// for a constant-returns council, while inside its range; 0 at a bound): what it reports to a
     /// second-order board. One entry per council when the workspace is made with `responses`;
-    /// otherwise a single unused entry and ``hasResponses`` false (no one reads them).
+    /// otherwise a single unused entry and ``hasResponses`` false: no one reads them, or the
+    /// second-order board works a finite-elasticity council's out from its proposal
+    /// (``PlanningProblem/localResponse(_:_:)``).
     let response: UnsafeMutableBufferPointer<Double>
     let hasResponses: Bool
     /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
@@ -64,12 +66,13 @@ final class PlanningWorkspace {
         return helper
     }
 
-    /// `responses`: whether the councils' local responses are kept (the second-order board and
-    /// the round journal read them); `revisions`: whether each council has its own revision rate
-    /// and last relative surplus (only constant-returns councils read them). Without them the
-    /// workspace holds 24 bytes a workers' council less, and without either 8 more (the last
-    /// round's activity, which only they read).
-    init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true) {
+    /// `responses`: whether the councils' local responses are kept (the round journal reads them,
+    /// and the second-order board when some council has constant returns); `revisions`: whether
+    /// each council has its own revision rate and last relative surplus (only constant-returns
+    /// councils read them); `previousActivity`: whether the last round's activity is kept (read
+    /// by constant-returns councils and the second-order board; by default when either of the
+    /// others is). Without them the workspace holds 32 bytes a workers' council less.
+    init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true, previousActivity: Bool? = nil) {
         n = problem.goodCount
         m = problem.resourceCount
         w = problem.workersCouncilCount
@@ -78,8 +81,8 @@ final class PlanningWorkspace {
         resourcePrices = buffer(m)
         surplus = buffer(w)
         activity = buffer(w)
-        keepsPreviousActivity = responses || revisions
-        previousActivity = buffer(keepsPreviousActivity ? w : 0)
+        keepsPreviousActivity = previousActivity ?? (responses || revisions)
+        self.previousActivity = buffer(keepsPreviousActivity ? w : 0)
         revisionRate = buffer(revisions ? w : 0)
         lastRelativeSurplus = buffer(revisions ? w : 0)
         response = buffer(responses ? w : 0)
