@@ -162,9 +162,10 @@ public final class PlanningRounds {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
         finalRangeNumbers = rangeNumbersReceived
-        let activity = self.activity
-        workspace.releaseRoundScratch()
+        // The board's buffers first, then the workspace's: the activities' copy is made once the
+        // others are handed back, in their place.
         newtonWorkspace = nil
+        let activity = workspace.releaseRoundScratch()
         var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)
         plan.divergence = diagnosis
         plan.safeguardRounds = boardFallbacks

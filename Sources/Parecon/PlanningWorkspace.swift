@@ -79,13 +79,14 @@ final class PlanningWorkspace {
         let buffer = UnsafeMutableBufferPointer<Double>.zeros
         prices = buffer(n)
         resourcePrices = buffer(m)
-        surplus = buffer(w)
-        activity = buffer(w)
+        let perCouncil = { (count: Int) in UnsafeMutableBufferPointer<Double>.zerosWithSpare(count, spare: Self.arrayHeaderSlots) }
+        surplus = perCouncil(w)
+        activity = perCouncil(w)
         keepsPreviousActivity = previousActivity ?? (responses || revisions)
-        self.previousActivity = buffer(keepsPreviousActivity ? w : 0)
-        revisionRate = buffer(revisions ? w : 0)
-        lastRelativeSurplus = buffer(revisions ? w : 0)
-        response = buffer(responses ? w : 0)
+        self.previousActivity = perCouncil(keepsPreviousActivity ? w : 0)
+        revisionRate = perCouncil(revisions ? w : 0)
+        lastRelativeSurplus = perCouncil(revisions ? w : 0)
+        response = perCouncil(responses ? w : 0)
         hasResponses = responses
         netSupply = buffer(n)
         grossSupply = buffer(n)
@@ -108,15 +109,28 @@ final class PlanningWorkspace {
     }
 
     /// The per-council buffers (unit surpluses, activities and last activities, revision rates and
-    /// last relative surpluses, local responses), deallocated once no round will run again and the
-    /// activities have been copied out, so that the plan's own arrays (activity, consumption) take
-    /// their place instead of adding to the peak. The workspace must not run another round, nor its
+    /// last relative surpluses, local responses), deallocated once no round will run again, so that
+    /// the plan's own arrays (activity, consumption) take their place instead of adding to the peak.
+    /// Returns the last round's activities, copied out after the other buffers are handed back and
+    /// before the activities' own buffer is: the copy takes the place of one of them (each has
+    /// room for an array's header, ``arrayHeaderSlots``) rather than adding a `W`-sized array on
+    /// top of them. The workspace must not run another round, nor its
     /// activities be read, after this.
-    func releaseRoundScratch() {
-        guard !roundScratchReleased else { return }
+    func releaseRoundScratch() -> [Double] {
+        precondition(!roundScratchReleased, "the round's buffers were already handed back")
         roundScratchReleased = true
-        for b in roundScratch { b.deallocate() }
+        for b in roundScratch where b.baseAddress != activity.baseAddress { b.deallocate() }
+        let copy = Array(activity.prefix(w))
+        activity.deallocate()
+        return copy
     }
+
+    /// Spare numbers allocated past the end of each per-council buffer: an array's header (32
+    /// bytes), so that a `[Double]` of `W` numbers — the plan's activities, or its consumption
+    /// when it has as many numbers — fits in the memory of one buffer handed back. Without them
+    /// the allocator found no freed block 32 bytes larger and the copy came on top of the peak
+    /// (BEA summary 10^5: 0.8 MB, docs/benchmarks.md, sixth pass).
+    static let arrayHeaderSlots = 4
 
     private var roundScratch: [UnsafeMutableBufferPointer<Double>] {
         [surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response]
@@ -137,8 +151,14 @@ extension UnsafeMutableBufferPointer where Element == Double {
     /// A new buffer of `count` zeros (at least one element, so that BLAS always gets a valid
     /// pointer); the owner deallocates it.
     static func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
-        buffer.initialize(repeating: 0)
-        return buffer
+        zerosWithSpare(count, spare: 0)
+    }
+
+    /// A new buffer of `count` zeros (at least one element), with `spare` more zeros allocated
+    /// past its end; the owner deallocates it.
+    static func zerosWithSpare(_ count: Int, spare: Int) -> UnsafeMutableBufferPointer<Double> {
+        let memory = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1) + spare)
+        memory.initialize(repeating: 0)
+        return UnsafeMutableBufferPointer(start: memory.baseAddress, count: Swift.max(count, 1))
     }
 }
