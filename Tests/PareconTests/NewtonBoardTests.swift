@@ -384,6 +384,42 @@ import Testing
         #expect(try PlanningRounds(economy: mixed, settings: PlanningSettings(board: .newton)).workspace.hasResponses)
     }
 
+    /// The producers' list (runs of consecutive councils as two entries) enumerates each good's
+    /// producers — the councils with `v_wk > 0`, worked out here from the economy's own `produces`
+    /// and `uses` — in council order, and stops when asked: on a calibrated economy (councils
+    /// grouped by sector: at most two entries a good) and a synthetic one (scattered producers).
+    @Test(arguments: [false, true])
+    func theProducersListHoldsEachGoodsProducers(calibrated: Bool) throws {
+        let economy = calibrated
+            ? try CalibratedEconomy(table: try CalibratedEconomyTests.importingTable(), workersCouncilsPerSector: 8,
+                                    consumersCouncils: 5, heterogeneity: 0.3, seed: 2).generate()
+            : try SyntheticEconomy(goods: 7, resources: 2, workersCouncils: 120, consumersCouncils: 3, density: 0.5, seed: 5).generate()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let nws = try #require(rounds.newtonWorkspace)
+        rounds.problem.listProducers(nws)
+        let n = economy.goodCount
+        var producers = [[Int]](repeating: [], count: n)
+        for (w, council) in economy.workersCouncils.enumerated() {
+            var net = [Double](repeating: 0, count: n)
+            for q in economy.workersCouncils.produces(w) { net[economy.goodIndex[q.id]!] += q.amount }
+            for q in council.uses { if let i = economy.goodIndex[q.id] { net[i] -= q.amount } }
+            for i in 0..<n where net[i] > 0 { producers[i].append(w) }
+        }
+        var runs = 0
+        for k in 0..<n {
+            var listed: [Int] = []
+            #expect(nws.eachProducer(of: k) { listed.append($0); return true })
+            #expect(listed == producers[k], "good \(k)")
+            var seen = 0
+            let completed = nws.eachProducer(of: k) { _ in seen += 1; return seen < 2 }
+            #expect(completed == (listed.count < 2) && seen == min(listed.count, 2))
+            runs += zip(listed, listed.dropFirst()).filter { $0.1 != $0.0 + 1 }.count + (listed.isEmpty ? 0 : 1)
+        }
+        let entries = nws.producerStart![n], producing = producers.reduce(0) { $0 + $1.count }
+        #expect(entries <= producing && entries >= runs)
+        if calibrated { #expect(entries <= 2 * n && producing == economy.workersCouncilCount) } else { #expect(runs > n) }
+    }
+
     /// The board counts a council's elasticity and capacity once, however often a ramp step reads
     /// them, in one bit per council: against a set of the councils read, across the edges of the
     /// 64-council words.
