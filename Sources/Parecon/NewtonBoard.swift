@@ -14,9 +14,10 @@ final class NewtonWorkspace {
     let direction: UnsafeMutableBufferPointer<Double>
     /// A block of scaled rows (`blockRows × N`).
     let block: UnsafeMutableBufferPointer<Double>
-    /// Constant-returns councils' last revisions `x − x_prev` (0 for the others), and their sum
-    /// by good and resource: the trend the board prices.
-    let revision: UnsafeMutableBufferPointer<Double>
+    /// Constant-returns councils' last revisions `x − x_prev` (0 for the others; in
+    /// ``surplusChange``'s storage, see there), and their sum by good and resource: the trend the
+    /// board prices.
+    var revision: UnsafeMutableBufferPointer<Double> { surplusChange }
     let trend: UnsafeMutableBufferPointer<Double>
     /// The Levenberg–Marquardt damping `μ`: small, the step is Newton's; large, it is a
     /// tatonnement step of relative size `1/μ`.
@@ -53,30 +54,39 @@ final class NewtonWorkspace {
     /// The prices before the move being made.
     let pricesBefore: UnsafeMutableBufferPointer<Double>
     /// `T_w · ΔP` for every workers' council: its surplus change over the board's last move (two
-    /// `gemv` calls a round, for the window responses and secant slopes).
+    /// `gemv` calls a round, for the window responses and secant slopes). Read only while the
+    /// Jacobian is assembled (``PlanningProblem/assembleJacobian(_:_:)`` computes it first), so its
+    /// storage then holds, later in the same move, the constant-returns councils' ``revision``s
+    /// and the ramp step's ``rampSurplus``: one buffer of `W` numbers instead of three.
     let surplusChange: UnsafeMutableBufferPointer<Double>
     /// 1 for a good whose Jacobian row no producer informs this round (every council producing it
     /// is at a bound with no window or secant slope), else 0: the goods that may take a ramp step
     /// (``PlanningProblem/rampStep(_:_:good:target:slope:scale:)``).
     let uninformed: UnsafeMutableBufferPointer<Double>
     /// The ramp step's buffers: the columns `H⁻¹ e_k` of the goods whose step it fixes, those
-    /// goods and their fixed changes, the small system `Z_FF λ = t − ΔP_F`, and the producers
-    /// of one good with their unit surpluses after the other prices' previewed move.
+    /// goods and their fixed changes, the small system `Z_FF λ = t − ΔP_F`, and every council's
+    /// surplus change `T_w ΔP` over the step (in ``surplusChange``'s storage, see there).
     let rampColumns: UnsafeMutableBufferPointer<Double>
     let rampGoods: UnsafeMutableBufferPointer<Int>
     let rampChanges: UnsafeMutableBufferPointer<Double>
     let rampSystem: UnsafeMutableBufferPointer<Double>
-    let rampSurplus: UnsafeMutableBufferPointer<Double>
-    /// Each good's producers (councils with `v_wk > 0`), grouped by good: `producers[start[k]..<start[k+1]]`.
-    /// Built in the first round that needs it (the sign pattern of `V` does not change).
+    var rampSurplus: UnsafeMutableBufferPointer<Double> { surplusChange }
+    /// Each good's producers (councils with `v_wk > 0`), grouped by good in council order:
+    /// `producers[start[k]..<start[k+1]]`, a run of consecutive councils `a, a+1, …, b` (`b > a`)
+    /// written as the two entries `a, ~b` (`~b < 0`) and a lone council as its index, so that the
+    /// list is never longer than the producers and is a few entries a good where councils are
+    /// grouped by sector (the calibrated economies: 0.4 MB less at 10^5 councils). Read through
+    /// ``eachProducer(of:_:)``. Built in the first round that needs it (the sign pattern of `V`
+    /// does not change).
     var producerStart: UnsafeMutableBufferPointer<Int>?
     var producers: UnsafeMutableBufferPointer<Int32>?
     /// Rounds in which the board fixed at least one good's step by its producers' ramp.
     var rampRounds = 0
-    /// 1 for a workers' council that has sent the board its proposal rule's two constants (elasticity
-    /// and capacity) for a ramp step, else 0; and the numbers so received (2 per such council, over
-    /// the whole plan: the constants do not change, so a council sends them once).
-    let rangeReported: UnsafeMutableBufferPointer<UInt8>
+    /// One bit per workers' council (bit `w % 64` of word `w / 64`), set once the council has sent
+    /// the board its proposal rule's two constants (elasticity and capacity) for a ramp step
+    /// (``hasReportedRange(_:)``); and the numbers so received (2 per such council, over the whole
+    /// plan: the constants do not change, so a council sends them once).
+    private let rangeReported: UnsafeMutableBufferPointer<UInt64>
     var rangeNumbersReceived = 0
     /// Whether the board takes ramp steps (tests turn them off to compare the round loop with a
     /// round journal, whose councils do not report the elasticities and capacities they need).
@@ -85,14 +95,13 @@ final class NewtonWorkspace {
     static let maxRampGoods = 256
 
     /// `blockRows` defaults to what keeps a block within 16 MB (at most 512 rows).
-    init(goods n: Int, resources m: Int, workersCouncils w: Int, constantReturns: Bool = true, damping: Double, blockRows: Int? = nil) {
+    init(goods n: Int, resources m: Int, workersCouncils w: Int, damping: Double, blockRows: Int? = nil) {
         size = n + m
         self.blockRows = blockRows ?? max(1, min(512, (1 << 21) / max(size, 1)))
         let buffer = UnsafeMutableBufferPointer<Double>.zeros
         hessian = buffer(size * size)
         direction = buffer(size)
         block = buffer(self.blockRows * size)
-        revision = buffer(constantReturns ? w : 0)  // read only when some council has constant returns
         trend = buffer(size)
         lastChange = buffer(size)
         pricesBefore = buffer(size)
@@ -106,8 +115,7 @@ final class NewtonWorkspace {
         rampGoods.initialize(repeating: 0)
         rampChanges = buffer(ramp)
         rampSystem = buffer(ramp * ramp)
-        rampSurplus = buffer(w)
-        rangeReported = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w)
+        rangeReported = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max((w + 63) / 64, 1))
         rangeReported.initialize(repeating: 0)
         self.damping = damping
     }
@@ -116,7 +124,6 @@ final class NewtonWorkspace {
         hessian.deallocate()
         direction.deallocate()
         block.deallocate()
-        revision.deallocate()
         trend.deallocate()
         lastChange.deallocate()
         pricesBefore.deallocate()
@@ -130,8 +137,41 @@ final class NewtonWorkspace {
         rampSystem.deallocate()
         producerStart?.deallocate()
         producers?.deallocate()
-        rampSurplus.deallocate()
         rangeReported.deallocate()
+    }
+
+    /// Calls `body` with each producer of good `k` in council order while it returns true;
+    /// returns false when `body` stopped it. The list must have been built (``PlanningProblem/listProducers(_:)``).
+    @inline(__always) @discardableResult
+    func eachProducer(of k: Int, _ body: (Int) -> Bool) -> Bool {
+        let list = producers!, end = producerStart![k + 1]
+        var c = producerStart![k]
+        while c < end {
+            let first = Int(list[c])
+            var last = first
+            c += 1
+            if c < end && list[c] < 0 {
+                last = Int(~list[c])
+                c += 1
+            }
+            for w in first...last {
+                if !body(w) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Whether workers' council `w` has sent the board its elasticity and capacity.
+    func hasReportedRange(_ w: Int) -> Bool {
+        rangeReported[w >> 6] & (1 << UInt64(w & 63)) != 0
+    }
+
+    /// Records that council `w` sends its elasticity and capacity, counting the two numbers the
+    /// first time only.
+    func receiveRange(_ w: Int) {
+        guard !hasReportedRange(w) else { return }
+        rangeReported[w >> 6] |= 1 << UInt64(w & 63)
+        rangeNumbersReceived += 2
     }
 }
 
@@ -172,7 +212,8 @@ extension PlanningProblem {
         netOutput.elements.withUnsafeBufferPointer { v in
             resourceUse.elements.withUnsafeBufferPointer { b in
                 for w in 0..<workersCouncilCount {
-                    let reported = ws.response[w] > 0 ? ws.response[w] : windowResponseAtBound(ws, nws, w)
+                    let local = localResponse(ws, w)
+                    let reported = local > 0 ? local : windowResponseAtBound(ws, nws, w)
                     let slope = max(reported, secantSlope(ws, nws, w))
                     guard slope > 0 else { continue }
                     for i in 0..<n where v[w * n + i] > 0 { nws.uninformed[i] = 0 }
@@ -246,6 +287,18 @@ extension PlanningProblem {
     /// economies with 10^4 councils (seeds 1–12, docs/benchmarks.md): with 1, seed 7 cycled without
     /// converging; with 0.7, 13–16 rounds on all twelve; with 0.5, up to 27; without windows, up to 37.
     static let windowWidth = 0.7
+
+    /// Council `w`'s local response at its proposal, as it reports it: the workspace's when it
+    /// keeps them (constant-returns councils, a round journal's reports); otherwise — every
+    /// council has finite elasticity — from the proposal itself, the number the council's rule
+    /// reports (``WorkersCouncilRule``): `1 / (1/k_w)` strictly inside its range `(0, cap_w)`, 0 at
+    /// a bound. The same bits without a buffer of `W` numbers.
+    @inline(__always)
+    func localResponse(_ ws: PlanningWorkspace, _ w: Int) -> Double {
+        if ws.hasResponses { return ws.response[w] }
+        let x = ws.activity[w]
+        return x > 0 && x < capacity[w] ? 1 / inverseElasticity[w] : 0
+    }
 
     /// In the round loop the board computes each council's window response for it (the
     /// simulation of the council's report): its surplus change is `T_w · ΔP`, the board's last move
@@ -574,21 +627,19 @@ extension PlanningProblem {
     func rampStep(_ ws: PlanningWorkspace, _ nws: NewtonWorkspace, good k: Int, target: Double, slope: Double, scale: Double) -> Double {
         let n = goodCount
         let d = nws.direction
-        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
-        let list = nws.producers!
         var base = 0.0
-        for c in first..<last {
-            let w = Int(list[c])
+        nws.eachProducer(of: k) { w in
             base += netOutput.elements[w * n + k] * ws.activity[w]
+            return true
         }
         func gap(_ t: Double) -> Double {
             var supply = -base
-            for c in first..<last {
-                let w = Int(list[c])
+            nws.eachProducer(of: k) { w in
                 let output = netOutput.elements[w * n + k]
                 let surplus = ws.surplus[w] + scale * (nws.rampSurplus[w] - output * d[k])
                 let x = min(max((surplus + output * t) / inverseElasticity[w], 0), capacity[w])
                 supply += output * x
+                return true
             }
             return supply - slope * (target - t)
         }
@@ -607,43 +658,64 @@ extension PlanningProblem {
     /// `|v_wk target|`.
     func rampApplies(_ nws: NewtonWorkspace, good k: Int, target: Double) -> Bool {
         let n = goodCount
-        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
-        guard last > first else { return false }
-        for c in first..<last {
-            let w = Int(nws.producers![c])
+        guard nws.producerStart![k + 1] > nws.producerStart![k] else { return false }
+        return nws.eachProducer(of: k) { w in
             let inverseK = inverseElasticity[w]
-            guard inverseK > 0, capacity[w] * inverseK <= Self.rampRangeFactor * abs(netOutput.elements[w * n + k] * target) else { return false }
+            return inverseK > 0 && capacity[w] * inverseK <= Self.rampRangeFactor * abs(netOutput.elements[w * n + k] * target)
         }
-        return true
     }
 
     /// Counts the elasticity and capacity of good `k`'s producers that the board has not been sent
     /// yet: what a ramp step reads beyond the councils' proposals and responses (docs/model.md §10).
     func countRangesReported(_ nws: NewtonWorkspace, good k: Int) {
-        let first = nws.producerStart![k], last = nws.producerStart![k + 1]
-        for c in first..<last where nws.rangeReported[Int(nws.producers![c])] == 0 {
-            nws.rangeReported[Int(nws.producers![c])] = 1
-            nws.rangeNumbersReceived += 2
+        nws.eachProducer(of: k) { w in
+            nws.receiveRange(w)
+            return true
         }
     }
 
-    /// Lists each good's producers once (one pass over `V`).
+    /// Lists each good's producers once (two passes over `V`: the entries, then the list), runs of
+    /// consecutive councils as two entries (``NewtonWorkspace/producers``).
     func listProducers(_ nws: NewtonWorkspace) {
         let n = goodCount, w = workersCouncilCount
         let start = UnsafeMutableBufferPointer<Int>.allocate(capacity: n + 1)
         start.initialize(repeating: 0)
+        // A council that follows the good's last producer extends its run (a run of two and more
+        // has its closing entry), any other starts one.
+        var lastProducer = [Int](repeating: -2, count: n), runLength = [Int](repeating: 0, count: n)
         netOutput.elements.withUnsafeBufferPointer { v in
-            for council in 0..<w { for i in 0..<n where v[council * n + i] > 0 { start[i + 1] += 1 } }
+            for council in 0..<w {
+                for i in 0..<n where v[council * n + i] > 0 {
+                    if lastProducer[i] == council - 1 {
+                        if runLength[i] == 1 { start[i + 1] += 1 }
+                        runLength[i] += 1
+                    } else {
+                        start[i + 1] += 1
+                        runLength[i] = 1
+                    }
+                    lastProducer[i] = council
+                }
+            }
         }
         for i in 0..<n { start[i + 1] += start[i] }
         let list = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(start[n], 1))
         list.initialize(repeating: 0)
         var next = Array(start.prefix(n))
+        for i in 0..<n { lastProducer[i] = -2; runLength[i] = 0 }
         netOutput.elements.withUnsafeBufferPointer { v in
             for council in 0..<w {
                 for i in 0..<n where v[council * n + i] > 0 {
-                    list[next[i]] = Int32(council)
-                    next[i] += 1
+                    if lastProducer[i] == council - 1 {
+                        // The run's closing entry: written after its first council, then moved on.
+                        if runLength[i] == 1 { next[i] += 1 }
+                        list[next[i] - 1] = ~Int32(council)
+                        runLength[i] += 1
+                    } else {
+                        list[next[i]] = Int32(council)
+                        next[i] += 1
+                        runLength[i] = 1
+                    }
+                    lastProducer[i] = council
                 }
             }
         }

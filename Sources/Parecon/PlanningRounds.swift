@@ -39,13 +39,15 @@ public final class PlanningRounds {
         self.economy = economy
         self.settings = settings
         problem = PlanningProblem(economy)
-        // Only the second-order board reads the councils' local responses, and only
-        // constant-returns councils their own revision rates.
-        workspace = PlanningWorkspace(problem, responses: settings.board == .newton, revisions: problem.hasConstantReturns)
+        // Only the second-order board reads the councils' local responses (and works a
+        // finite-elasticity council's out from its proposal: kept only with constant-returns
+        // councils), and only constant-returns councils their own revision rates.
+        let newton = settings.board == .newton
+        workspace = PlanningWorkspace(problem, responses: newton && problem.hasConstantReturns, revisions: problem.hasConstantReturns,
+                                      previousActivity: newton || problem.hasConstantReturns)
         newtonWorkspace = settings.board == .newton
             ? NewtonWorkspace(goods: problem.goodCount, resources: problem.resourceCount,
-                              workersCouncils: problem.workersCouncilCount, constantReturns: problem.hasConstantReturns,
-                              damping: settings.initialDamping)
+                              workersCouncils: problem.workersCouncilCount, damping: settings.initialDamping)
             : nil
         andersonWorkspace = settings.board == .accelerated
             ? AndersonWorkspace(goods: problem.goodCount, resources: problem.resourceCount, memory: settings.andersonMemory)
@@ -160,8 +162,8 @@ public final class PlanningRounds {
         let diagnosis = status == .diverged ? divergenceDiagnosis() : nil
         finalFallbacks = boardFallbacks
         finalRangeNumbers = rangeNumbersReceived
-        // The second-order board's buffers go first, then the workspace's per-council scratch,
-        // the activities copied out last (see ``PlanningWorkspace/releaseRoundScratch()``).
+        // The board's buffers first, then the workspace's: the activities' copy is made once the
+        // others are handed back, in their place.
         newtonWorkspace = nil
         let activity = workspace.releaseRoundScratch()
         var plan = self.plan(status: status, seconds: seconds, history: history, activity: activity)

@@ -25,7 +25,9 @@ final class PlanningWorkspace {
     /// Each council's local response `∂x_w/∂π_w` at its proposal (its `k_w`, or `η_w cap / (produces·p)`
     /// for a constant-returns council, while inside its range; 0 at a bound): what it reports to a
     /// second-order board. One entry per council when the workspace is made with `responses`;
-    /// otherwise a single unused entry and ``hasResponses`` false (no one reads them).
+    /// otherwise a single unused entry and ``hasResponses`` false: no one reads them, or the
+    /// second-order board works a finite-elasticity council's out from its proposal
+    /// (``PlanningProblem/localResponse(_:_:)``).
     let response: UnsafeMutableBufferPointer<Double>
     let hasResponses: Bool
     /// `Vᵀ x`, gross supply `Σ x_w produces_w`, consumers' demand, excess demand `z`, throughput.
@@ -64,25 +66,27 @@ final class PlanningWorkspace {
         return helper
     }
 
-    /// `responses`: whether the councils' local responses are kept (the second-order board and
-    /// the round journal read them); `revisions`: whether each council has its own revision rate
-    /// and last relative surplus (only constant-returns councils read them). Without them the
-    /// workspace holds 24 bytes a workers' council less, and without either 8 more (the last
-    /// round's activity, which only they read).
-    init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true) {
+    /// `responses`: whether the councils' local responses are kept (the round journal reads them,
+    /// and the second-order board when some council has constant returns); `revisions`: whether
+    /// each council has its own revision rate and last relative surplus (only constant-returns
+    /// councils read them); `previousActivity`: whether the last round's activity is kept (read
+    /// by constant-returns councils and the second-order board; by default when either of the
+    /// others is). Without them the workspace holds 32 bytes a workers' council less.
+    init(_ problem: PlanningProblem, responses: Bool = true, revisions: Bool = true, previousActivity: Bool? = nil) {
         n = problem.goodCount
         m = problem.resourceCount
         w = problem.workersCouncilCount
         let buffer = UnsafeMutableBufferPointer<Double>.zeros
         prices = buffer(n)
         resourcePrices = buffer(m)
-        surplus = buffer(w)
-        activity = buffer(w)
-        keepsPreviousActivity = responses || revisions
-        previousActivity = buffer(keepsPreviousActivity ? w : 0)
-        revisionRate = buffer(revisions ? w : 0)
-        lastRelativeSurplus = buffer(revisions ? w : 0)
-        response = buffer(responses ? w : 0)
+        let perCouncil = { (count: Int) in UnsafeMutableBufferPointer<Double>.zerosWithSpare(count, spare: Self.arrayHeaderSlots) }
+        surplus = perCouncil(w)
+        activity = perCouncil(w)
+        keepsPreviousActivity = previousActivity ?? (responses || revisions)
+        self.previousActivity = perCouncil(keepsPreviousActivity ? w : 0)
+        revisionRate = perCouncil(revisions ? w : 0)
+        lastRelativeSurplus = perCouncil(revisions ? w : 0)
+        response = perCouncil(responses ? w : 0)
         hasResponses = responses
         netSupply = buffer(n)
         grossSupply = buffer(n)
@@ -106,18 +110,27 @@ final class PlanningWorkspace {
 
     /// The per-council buffers (unit surpluses, activities and last activities, revision rates and
     /// last relative surpluses, local responses), deallocated once no round will run again, so that
-    /// the plan's own arrays (activity, consumption) take their place instead of adding to the
-    /// peak. Returns the last round's activities, copied out once every other per-council buffer
-    /// has gone (so that the copy too takes their place), before their own buffer goes. The
-    /// workspace must not run another round, nor its activities be read, after this.
+    /// the plan's own arrays (activity, consumption) take their place instead of adding to the peak.
+    /// Returns the last round's activities, copied out after the other buffers are handed back and
+    /// before the activities' own buffer is: the copy takes the place of one of them (each has
+    /// room for an array's header, ``arrayHeaderSlots``) rather than adding a `W`-sized array on
+    /// top of them. The workspace must not run another round, nor its
+    /// activities be read, after this.
     func releaseRoundScratch() -> [Double] {
-        precondition(!roundScratchReleased, "the round scratch was handed back already")
+        precondition(!roundScratchReleased, "the round's buffers were already handed back")
         roundScratchReleased = true
         for b in roundScratch where b.baseAddress != activity.baseAddress { b.deallocate() }
-        let activities = Array(activity.prefix(w))
+        let copy = Array(activity.prefix(w))
         activity.deallocate()
-        return activities
+        return copy
     }
+
+    /// Spare numbers allocated past the end of each per-council buffer: an array's header (32
+    /// bytes), so that a `[Double]` of `W` numbers — the plan's activities, or its consumption
+    /// when it has as many numbers — fits in the memory of one buffer handed back. Without them
+    /// the allocator found no freed block 32 bytes larger and the copy came on top of the peak
+    /// (BEA summary 10^5: 0.8 MB, docs/benchmarks.md, sixth pass).
+    static let arrayHeaderSlots = 4
 
     private var roundScratch: [UnsafeMutableBufferPointer<Double>] {
         [surplus, activity, previousActivity, revisionRate, lastRelativeSurplus, response]
@@ -138,8 +151,14 @@ extension UnsafeMutableBufferPointer where Element == Double {
     /// A new buffer of `count` zeros (at least one element, so that BLAS always gets a valid
     /// pointer); the owner deallocates it.
     static func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
-        buffer.initialize(repeating: 0)
-        return buffer
+        zerosWithSpare(count, spare: 0)
+    }
+
+    /// A new buffer of `count` zeros (at least one element), with `spare` more zeros allocated
+    /// past its end; the owner deallocates it.
+    static func zerosWithSpare(_ count: Int, spare: Int) -> UnsafeMutableBufferPointer<Double> {
+        let memory = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1) + spare)
+        memory.initialize(repeating: 0)
+        return UnsafeMutableBufferPointer(start: memory.baseAddress, count: Swift.max(count, 1))
     }
 }

@@ -23,7 +23,7 @@ import Testing
             return (0..<n).map { rounds.workspace.excessDemand[$0] } + (0..<m).map { rounds.workspace.resourceExcess[$0] }
         }
         _ = excess(at: base)
-        let inside = (0..<economy.workersCouncilCount).filter { rounds.workspace.response[$0] > 0 }.count
+        let inside = (0..<economy.workersCouncilCount).filter { rounds.problem.localResponse(rounds.workspace, $0) > 0 }.count
         #expect(inside > 0)
         let nws = NewtonWorkspace(goods: n, resources: m, workersCouncils: economy.workersCouncilCount, damping: 1, blockRows: blockRows)
         rounds.problem.assembleJacobian(rounds.workspace, nws)
@@ -69,7 +69,7 @@ import Testing
             zip(row(council), prices).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let ws = rounds.workspace
-        func atBound(_ council: Int) -> Bool { economy.workersCouncils[council].elasticity != nil && ws.response[council] == 0 }
+        func atBound(_ council: Int) -> Bool { economy.workersCouncils[council].elasticity != nil && rounds.problem.localResponse(ws, council) == 0 }
         // The slope each council at a bound should enter with, and how many of them enter with
         // their window response (larger than their secant) and with their secant.
         func expectedSlopes() -> (slopes: [Double], windows: Int, secants: Int) {
@@ -344,6 +344,98 @@ import Testing
         #expect(rampRoundsChecked >= 1)
     }
 
+    /// Without constant-returns councils the round loop keeps no local responses: the board works
+    /// each council's out from its proposal (``PlanningProblem/localResponse(_:_:)``). It is, bit
+    /// for bit, the response the council's rule reports into a workspace that keeps them, proposing
+    /// at the same prices, in every round of a plan (calibrated: most councils at a bound, some
+    /// inside their range; synthetic: wide ranges). With constant-returns councils the responses
+    /// are kept.
+    @Test(arguments: [false, true])
+    func theBoardWorksTheResponsesOutFromTheProposals(calibrated: Bool) throws {
+        let economy = calibrated
+            ? try CalibratedEconomy(table: try CalibratedEconomyTests.importingTable(), workersCouncilsPerSector: 8,
+                                    consumersCouncils: 5, heterogeneity: 0.3, seed: 2).generate()
+            : try SyntheticEconomy(goods: 6, resources: 2, workersCouncils: 40, consumersCouncils: 3, density: 0.5,
+                                   constantReturnsShare: 0, seed: 4).generate()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let ws = rounds.workspace, problem = rounds.problem
+        #expect(!ws.hasResponses && ws.keepsPreviousActivity)
+        let reporting = PlanningWorkspace(problem)
+        #expect(reporting.hasResponses)
+        var inside = 0, atBound = 0
+        while true {
+            rounds.collectProposals()
+            for i in 0..<economy.goodCount { reporting.prices[i] = ws.prices[i] }
+            for r in 0..<economy.resourceCount { reporting.resourcePrices[r] = ws.resourcePrices[r] }
+            problem.proposeActivity(reporting, settings: rounds.settings)
+            for w in 0..<economy.workersCouncilCount {
+                let reported = reporting.response[w], worked = problem.localResponse(ws, w)
+                #expect(reporting.activity[w].bitPattern == ws.activity[w].bitPattern)
+                #expect(worked.bitPattern == reported.bitPattern, "round \(rounds.round), council \(w): \(worked) against \(reported)")
+                if reported > 0 { inside += 1 } else { atBound += 1 }
+            }
+            if rounds.isConverged || rounds.round >= 60 { break }
+            rounds.movePrices()
+        }
+        #expect(rounds.isConverged && inside > 0 && atBound > 0)
+
+        let mixed = try SyntheticEconomy(goods: 6, resources: 2, workersCouncils: 40, consumersCouncils: 3, density: 0.5,
+                                         constantReturnsShare: 0.5, seed: 4).generate()
+        #expect(try PlanningRounds(economy: mixed, settings: PlanningSettings(board: .newton)).workspace.hasResponses)
+    }
+
+    /// The producers' list (runs of consecutive councils as two entries) enumerates each good's
+    /// producers — the councils with `v_wk > 0`, worked out here from the economy's own `produces`
+    /// and `uses` — in council order, and stops when asked: on a calibrated economy (councils
+    /// grouped by sector: at most two entries a good) and a synthetic one (scattered producers).
+    @Test(arguments: [false, true])
+    func theProducersListHoldsEachGoodsProducers(calibrated: Bool) throws {
+        let economy = calibrated
+            ? try CalibratedEconomy(table: try CalibratedEconomyTests.importingTable(), workersCouncilsPerSector: 8,
+                                    consumersCouncils: 5, heterogeneity: 0.3, seed: 2).generate()
+            : try SyntheticEconomy(goods: 7, resources: 2, workersCouncils: 120, consumersCouncils: 3, density: 0.5, seed: 5).generate()
+        let rounds = try PlanningRounds(economy: economy, settings: PlanningSettings(board: .newton))
+        let nws = try #require(rounds.newtonWorkspace)
+        rounds.problem.listProducers(nws)
+        let n = economy.goodCount
+        var producers = [[Int]](repeating: [], count: n)
+        for (w, council) in economy.workersCouncils.enumerated() {
+            var net = [Double](repeating: 0, count: n)
+            for q in economy.workersCouncils.produces(w) { net[economy.goodIndex[q.id]!] += q.amount }
+            for q in council.uses { if let i = economy.goodIndex[q.id] { net[i] -= q.amount } }
+            for i in 0..<n where net[i] > 0 { producers[i].append(w) }
+        }
+        var runs = 0
+        for k in 0..<n {
+            var listed: [Int] = []
+            #expect(nws.eachProducer(of: k) { listed.append($0); return true })
+            #expect(listed == producers[k], "good \(k)")
+            var seen = 0
+            let completed = nws.eachProducer(of: k) { _ in seen += 1; return seen < 2 }
+            #expect(completed == (listed.count < 2) && seen == min(listed.count, 2))
+            runs += zip(listed, listed.dropFirst()).filter { $0.1 != $0.0 + 1 }.count + (listed.isEmpty ? 0 : 1)
+        }
+        let entries = nws.producerStart![n], producing = producers.reduce(0) { $0 + $1.count }
+        #expect(entries <= producing && entries >= runs)
+        if calibrated { #expect(entries <= 2 * n && producing == economy.workersCouncilCount) } else { #expect(runs > n) }
+    }
+
+    /// The board counts a council's elasticity and capacity once, however often a ramp step reads
+    /// them, in one bit per council: against a set of the councils read, across the edges of the
+    /// 64-council words.
+    @Test func aCouncilsRangeIsReceivedOnce() {
+        let w = 200
+        let nws = NewtonWorkspace(goods: 3, resources: 1, workersCouncils: w, damping: 1)
+        var received = Set<Int>()
+        for council in [0, 63, 64, 127, 128, 199, 63, 0, 64] + (0..<150).map({ ($0 * 37 + 11) % w }) {
+            nws.receiveRange(council)
+            received.insert(council)
+            #expect(nws.rangeNumbersReceived == 2 * received.count)
+        }
+        #expect(received.count < w)
+        for council in 0..<w { #expect(nws.hasReportedRange(council) == received.contains(council), "council \(council)") }
+    }
+
     /// A ramp step reads each producer's elasticity and capacity, which the councils' proposals and
     /// responses do not carry: each bakery sends those two numbers once, the first time the board
     /// looks at bread's ramp. Per round: four bakeries and the weavery 2 numbers each, the town 2;
@@ -374,7 +466,7 @@ import Testing
         }
         #expect(rounds.round == newton.rounds)
         #expect(nws.rampRounds == 0)
-        #expect(nws.rangeReported[0] == 1 && nws.rangeReported[1] == 1)
+        #expect(nws.hasReportedRange(0) && nws.hasReportedRange(1))
     }
 }
 
