@@ -12,7 +12,8 @@
 //
 // One economy per process, so that the peak memory (VmHWM) is this economy's. Order: build or
 // load the economy (timed), write it if asked (timed), plan it (rounds, time per round from the
-// planner's own round records), read the peak memory, release everything, then measure the
+// planner's own round records), read the peak memory (before `--check`'s comparison with the
+// observed table, which is not planning), release everything, then measure the
 // memory-bandwidth bound — one dgemv plus one transposed dgemv over a matrix of the technology
 // matrix's shape — so that the bound's matrix does not count in the peak.
 //
@@ -181,6 +182,10 @@ if options.plan {
     record("secondsPerRound", perRound)
     record("setupSeconds", max(0, (history.first?.seconds ?? 0) - perRound))
     record("maxRelativeImbalance", plan.maxRelativeImbalance)
+    // The planning's peak, read before the prices are written and the plan is checked against the
+    // observed table (`--check` reads the table and works out its spectral radius: benchmark
+    // tooling, not planning, 6–7 MB on WIOD-US at 10^5 councils).
+    record("peakBytes", Double(peakResidentBytes()))
     if let path = options.pricesOut {
         let document = JSONValue.object(JSONObject([
             .init(key: "rounds", value: .number(Double(plan.rounds))),
@@ -205,8 +210,9 @@ if options.plan {
         } catch { fail("\(error)") }
     }
     plan = nil
+} else {
+    record("peakBytes", Double(peakResidentBytes()))
 }
-record("peakBytes", Double(peakResidentBytes()))
 economy = nil
 
 if options.bound {
