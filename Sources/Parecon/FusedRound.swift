@@ -13,7 +13,7 @@ import PareconLinearAlgebra
 ///     π_B = V_B p − Bm_B q                     (gemv on the block)
 ///     x_B = the councils' proposals            (``WorkersCouncilRule``, council by council)
 ///     s  += V_Bᵀ x_B,   r += Bm_Bᵀ x_B         (gemv on the block, still in cache)
-///     g  += Σ_{w ∈ B} x_w produces_w            (compressed rows)
+///     g  += Σ_{w ∈ B} x_w produces_w            (``ProducesEntries``, walked in order)
 ///
 /// so each block is read from memory once. With two threads, each owns a contiguous half of the
 /// councils and its own partial sums, and the partial sums are added in thread order afterwards:
