@@ -275,7 +275,7 @@ struct ProducesEntries: Sendable {
         /// entries (24 GB of them) is beyond this storage.
         static func stored(_ value: Int) -> Int32 {
             guard let stored = Int32(exactly: value) else {
-                preconditionFailure("\(value): workers' councils' produces entries hold fewer than 2^31")
+                preconditionFailure("\(value) entries: workers' councils' rows hold fewer than 2^31")
             }
             return stored
         }
