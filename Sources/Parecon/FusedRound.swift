@@ -13,7 +13,7 @@ import PareconLinearAlgebra
 ///     π_B = V_B p − Bm_B q                     (gemv on the block)
 ///     x_B = the councils' proposals            (``WorkersCouncilRule``, council by council)
 ///     s  += V_Bᵀ x_B,   r += Bm_Bᵀ x_B         (gemv on the block, still in cache)
-///     g  += Σ_{w ∈ B} x_w produces_w            (compressed rows)
+///     g  += Σ_{w ∈ B} x_w produces_w            (``ProducesEntries``, walked in order)
 ///
 /// so each block is read from memory once. With two threads, each owns a contiguous half of the
 /// councils and its own partial sums, and the partial sums are added in thread order afterwards:
@@ -44,36 +44,31 @@ enum FusedRound {
         if w > 0 {
             problem.netOutput.elements.withUnsafeBufferPointer { v in
                 problem.resourceUse.elements.withUnsafeBufferPointer { b in
-                    problem.outputStart.withUnsafeBufferPointer { start in
-                        problem.outputGood.withUnsafeBufferPointer { good in
-                            problem.outputAmount.withUnsafeBufferPointer { amount in
-                                problem.capacity.withUnsafeBufferPointer { cap in
-                                    problem.inverseElasticity.elasticity.withUnsafeBufferPointer { k in
-                                        let rule = WorkersCouncilRule(
-                                            prices: UnsafePointer(ws.prices.baseAddress!), outputStart: start.baseAddress!,
-                                            outputGood: good, outputAmount: amount,
-                                            capacity: cap.baseAddress!, elasticity: k.baseAddress!,
-                                            activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
-                                            revisionRate: ws.revisionRate.baseAddress!,
-                                            lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!,
-                                            response: ws.hasResponses ? ws.response.baseAddress! : nil,
-                                            stepShrink: settings.stepShrink, revisionGrowth: settings.revisionGrowth,
-                                            maxRevisionRate: settings.maxRevisionRate)
-                                        let pass = Pass(
-                                            rule: rule, v: v.baseAddress, b: b.baseAddress, n: n, m: m, w: w,
-                                            resourcePrices: UnsafePointer(ws.resourcePrices.baseAddress!),
-                                            surplus: ws.surplus.baseAddress!, partialSums: ws.partialSums.baseAddress!,
-                                            stride: stride, blockRows: max(ws.fusedBlockRows, 1), threads: threads)
-                                        let blasThreads = BLAS.threadCount
-                                        if blasThreads > 1 { BLAS.setThreadCount(1) }
-                                        if threads == 1 {
-                                            pass.run(part: 0)
-                                        } else {
-                                            ws.fusedHelper.run(pass)
-                                        }
-                                        if blasThreads > 1 { BLAS.setThreadCount(blasThreads) }
-                                    }
+                    problem.outputs.withView { outputs in
+                        problem.capacity.withUnsafeBufferPointer { cap in
+                            problem.inverseElasticity.elasticity.withUnsafeBufferPointer { k in
+                                let rule = WorkersCouncilRule(
+                                    prices: UnsafePointer(ws.prices.baseAddress!), outputs: outputs,
+                                    capacity: cap.baseAddress!, elasticity: k.baseAddress!,
+                                    activity: ws.activity.baseAddress!, previousActivity: UnsafePointer(ws.previousActivity.baseAddress!),
+                                    revisionRate: ws.revisionRate.baseAddress!,
+                                    lastRelativeSurplus: ws.lastRelativeSurplus.baseAddress!,
+                                    response: ws.hasResponses ? ws.response.baseAddress! : nil,
+                                    stepShrink: settings.stepShrink, revisionGrowth: settings.revisionGrowth,
+                                    maxRevisionRate: settings.maxRevisionRate)
+                                let pass = Pass(
+                                    rule: rule, v: v.baseAddress, b: b.baseAddress, n: n, m: m, w: w,
+                                    resourcePrices: UnsafePointer(ws.resourcePrices.baseAddress!),
+                                    surplus: ws.surplus.baseAddress!, partialSums: ws.partialSums.baseAddress!,
+                                    stride: stride, blockRows: max(ws.fusedBlockRows, 1), threads: threads)
+                                let blasThreads = BLAS.threadCount
+                                if blasThreads > 1 { BLAS.setThreadCount(1) }
+                                if threads == 1 {
+                                    pass.run(part: 0)
+                                } else {
+                                    ws.fusedHelper.run(pass)
                                 }
+                                if blasThreads > 1 { BLAS.setThreadCount(blasThreads) }
                             }
                         }
                     }
@@ -124,7 +119,17 @@ enum FusedRound {
                 if m > 0, let b {
                     BLAS.gemv(.none, rows: rows, columns: m, alpha: -1, a: b + row * m, x: resourcePrices, beta: 1, y: y)
                 }
-                for council in row..<(row + rows) { rule.propose(council, surplus: surplus[council]) }
+                // One loop per form of the outputs, chosen once per block (see ``ProducesEntries``):
+                // with one output a council, its value is `0 + amount · price`, as the general sum gives.
+                if rule.outputs.isSingle {
+                    rule.outputs.forEach(row..<(row + rows)) { council, good, amount in
+                        rule.propose(council, surplus: surplus[council]) { 0 + amount * rule.prices[good] }
+                    }
+                } else {
+                    for council in row..<(row + rows) {
+                        rule.propose(council, surplus: surplus[council]) { rule.outputs.value(council, prices: rule.prices) }
+                    }
+                }
                 let x = UnsafePointer(rule.activity + row)
                 if n > 0, let v {
                     BLAS.gemv(.transposed, rows: rows, columns: n, alpha: 1, a: v + row * n, x: x, beta: 1, y: net)
@@ -132,12 +137,9 @@ enum FusedRound {
                 if m > 0, let b {
                     BLAS.gemv(.transposed, rows: rows, columns: m, alpha: 1, a: b + row * m, x: x, beta: 1, y: use)
                 }
-                for council in row..<(row + rows) {
+                rule.outputs.forEach(row..<(row + rows)) { council, good, amount in
                     let activity = x[council - row]
-                    if activity == 0 { continue }
-                    for e in Int(rule.outputStart[council])..<Int(rule.outputStart[council + 1]) {
-                        gross[Int(rule.outputGood[e])] += activity * rule.outputAmount[e]
-                    }
+                    if activity != 0 { gross[good] += activity * amount }
                 }
                 row += rows
             }

@@ -24,16 +24,12 @@ struct PlanningProblem: Sendable {
     /// trend (see ``movePrices``), which is what makes the proximal revisions converge.
     let hasConstantReturns: Bool
 
-    /// Gross outputs (the `produces` entries with positive amounts, in good order) in
-    /// compressed-row form, so that gross supply and each council's gross value cost O(number of
-    /// entries) instead of another matrix pass. The economy's own arrays (shared, not copied) when
-    /// its `produces` entries are already so, as generated and calibrated economies' are.
-    let outputStart: [Int32]
-    let outputGood: [Int32]
-    let outputAmount: [Double]
-
-    /// Council `w`'s entries in `outputGood`/`outputAmount`.
-    func outputRange(_ w: Int) -> Range<Int> { Int(outputStart[w])..<Int(outputStart[w + 1]) }
+    /// Gross outputs (the `produces` entries with positive amounts, in good order) by council,
+    /// so that gross supply and each council's gross value cost O(number of entries) instead of
+    /// another matrix pass. The economy's own entries (shared, not copied) when they are already
+    /// so, as generated and calibrated economies' are (one entry a council: see
+    /// ``ProducesEntries`` for their compact form).
+    let outputs: ProducesEntries
 
     /// Cobb–Douglas councils, aggregated: `Σ_c B_c α_ci` (their total spending on good `i`).
     let cobbDouglasSpending: [Double]
@@ -74,41 +70,37 @@ struct PlanningProblem: Sendable {
         // V and Bm are the economy's own (shared, not copied); the gross outputs are its
         // `produces` entries with positive amounts, in good order: its own arrays when they are
         // all positive and in order already.
-        let producesInOrder = (0..<workers.count).allSatisfy { w in
-            let row = workers.producesRange(w)
-            return row.allSatisfy { e in workers.producesAmount[e] > 0 && (e == row.lowerBound || workers.producesGood[e - 1] < workers.producesGood[e]) }
+        let produces = workers.producesEntries
+        var producesInOrder = true
+        var lastCouncil = -1, lastGood = 0
+        produces.forEach(0..<workers.count) { w, good, amount in
+            if !(amount > 0) || (w == lastCouncil && lastGood >= good) { producesInOrder = false }
+            (lastCouncil, lastGood) = (w, good)
         }
-        var start: [Int32] = [], good: [Int32] = [], amount: [Double] = []
-        if !producesInOrder {
-            start = [0]
-            start.reserveCapacity(workers.count + 1)
-            good.reserveCapacity(workers.producesGood.count)
-            amount.reserveCapacity(workers.producesGood.count)
-        }
+        var outputs = ProducesEntries.Builder(councilCount: producesInOrder ? 0 : workers.count, expectedEntries: produces.count)
         var numbers = 0
         var responses = workers.count
         var kept = 0  // the kept uses are by council, increasing: walked alongside, not searched
+        var row: [(good: Int, amount: Double)] = []  // council `w`'s entries
         workers.netOutput.elements.withUnsafeBufferPointer { v in
             for w in 0..<workers.count {
-                let row = workers.producesRange(w)
+                row.removeAll(keepingCapacity: true)
+                for e in produces.range(w) { row.append((produces.good(e), produces.amount(e))) }
                 if !producesInOrder {
-                    let produces = row.count == 1 ? Array(row) : row.sorted { workers.producesGood[$0] < workers.producesGood[$1] }
-                    for e in produces where workers.producesAmount[e] > 0 {
-                        good.append(workers.producesGood[e])
-                        amount.append(workers.producesAmount[e])
-                    }
-                    start.append(Int32(good.count))  // no more than the economy's own entries
+                    if row.count > 1 { row.sort { $0.good < $1.good } }
+                    for entry in row where entry.amount > 0 { outputs.append(good: entry.good, amount: entry.amount) }
+                    outputs.endRow()
                 }
                 // Distinct ids among outputs and inputs: the outputs, the inputs of goods not
                 // produced (negative net output), resources used, and kept inputs not produced.
                 var inputs = 0
-                for i in 0..<n where v[w * n + i] < 0 && !row.contains(where: { Int(workers.producesGood[$0]) == i }) { inputs += 1 }
+                for i in 0..<n where v[w * n + i] < 0 && !row.contains(where: { $0.good == i }) { inputs += 1 }
                 for r in 0..<m where workers.resourceUse.elements[w * m + r] > 0 { inputs += 1 }
                 let keptStart = kept
                 while kept < workers.keptUsesCouncil.count && Int(workers.keptUsesCouncil[kept]) == w { kept += 1 }
                 for e in keptStart..<kept {
                     let column = Int(workers.keptUsesColumn[e])
-                    if !row.contains(where: { Int(workers.producesGood[$0]) == column }) { inputs += 1 }
+                    if !row.contains(where: { $0.good == column }) { inputs += 1 }
                 }
                 numbers += row.count + inputs
             }
@@ -120,9 +112,7 @@ struct PlanningProblem: Sendable {
         inverseElasticity = InverseElasticities(elasticity: workers.elasticity)
         constantReturns = workers.elasticity.map { $0 == .infinity }
         hasConstantReturns = constantReturns.contains(true)
-        outputStart = producesInOrder ? workers.producesStart : start
-        outputGood = producesInOrder ? workers.producesGood : good
-        outputAmount = producesInOrder ? workers.producesAmount : amount
+        self.outputs = producesInOrder ? produces : outputs.finish()
 
         var spending = [Double](repeating: 0, count: n)
         var constant = 0.0

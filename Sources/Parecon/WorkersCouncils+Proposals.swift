@@ -72,9 +72,8 @@ extension PlanningProblem {
 /// It also records the council's local response `∂x/∂π` (for the second-order board), if kept.
 struct WorkersCouncilRule: @unchecked Sendable {
     let prices: UnsafePointer<Double>
-    let outputStart: UnsafePointer<Int32>
-    let outputGood: UnsafeBufferPointer<Int32>
-    let outputAmount: UnsafeBufferPointer<Double>
+    /// Each council's gross outputs (``PlanningProblem/outputs``).
+    let outputs: ProducesEntries.View
     let capacity: UnsafePointer<Double>
     /// `k_w` (`+∞` for constant returns); the rule uses `1 / k_w`.
     let elasticity: UnsafePointer<Double>
@@ -88,8 +87,10 @@ struct WorkersCouncilRule: @unchecked Sendable {
     let revisionGrowth: Double
     let maxRevisionRate: Double
 
+    /// `outputValue` gives `produces · p`, the council's outputs at the published prices (only
+    /// a constant-returns council needs it).
     @inline(__always)
-    func propose(_ council: Int, surplus: Double) {
+    func propose(_ council: Int, surplus: Double, outputValue: () -> Double) {
         let inverseK = 1 / elasticity[council], cap = capacity[council]
         let x: Double
         var slope = 0.0
@@ -97,8 +98,7 @@ struct WorkersCouncilRule: @unchecked Sendable {
             x = surplus / inverseK
             slope = 1 / inverseK
         } else {
-            var value = 0.0
-            for e in Int(outputStart[council])..<Int(outputStart[council + 1]) { value += outputAmount[e] * prices[Int(outputGood[e])] }
+            let value = outputValue()
             if value > 0 {
                 let relative = surplus / value
                 var eta = revisionRate[council]

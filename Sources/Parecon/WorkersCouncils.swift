@@ -22,11 +22,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     let netOutput: Matrix
     /// `Bm`: W × m.
     let resourceUse: Matrix
-    /// The `produces` entries (good index, amount), in the order given. Row starts are `Int32`,
-    /// 4 bytes a council instead of 8; the builder checks that the entries fit.
-    let producesStart: [Int32]
-    let producesGood: [Int32]
-    let producesAmount: [Double]
+    /// The `produces` entries (good index, amount), in the order given: in the common case (one
+    /// entry a council, one amount, goods in blocks) a few runs, not 16 bytes a council.
+    let producesEntries: ProducesEntries
     /// `uses` entries that `V`/`Bm` cannot give back, by council (increasing): amounts exactly 0,
     /// and uses of goods the council also produces, unless ``ownUseOffset`` recovers them.
     /// Column `0..<n` is a good, `n..<n+m` a resource. Rare in generated economies, so found by
@@ -42,8 +40,8 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     /// Empty when every offset is 0; an own use whose offset does not fit is a kept use.
     let ownUseOffset: [Int16]
 
-    /// Council `w`'s entries in `producesGood`/`producesAmount`.
-    func producesRange(_ w: Int) -> Range<Int> { Int(producesStart[w])..<Int(producesStart[w + 1]) }
+    /// Council `w`'s entries in ``producesEntries``.
+    func producesRange(_ w: Int) -> Range<Int> { producesEntries.range(w) }
     /// Council `w`'s entries in `keptUsesColumn`/`keptUsesAmount`.
     func keptUsesRange(_ w: Int) -> Range<Int> {
         keptUsesCouncil.isEmpty ? 0..<0 : Self.lowerBound(keptUsesCouncil, w)..<Self.lowerBound(keptUsesCouncil, w + 1)
@@ -63,8 +61,8 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
     func ownUse(_ w: Int) -> (good: Int, amount: Double)? {
         let row = producesRange(w)
         guard row.count == 1 else { return nil }
-        let i = Int(producesGood[row.lowerBound])
-        let gross = 0 + producesAmount[row.lowerBound]
+        let i = producesEntries.good(row.lowerBound)
+        let gross = 0 + producesEntries.amount(row.lowerBound)
         let net = netOutput.elements[w * goods.count + i]
         if net.bitPattern == gross.bitPattern { return nil }
         let kept = keptUsesRange(w)
@@ -94,13 +92,13 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
 
     /// Council `w`'s `produces` entries, in the order given (without building its `uses`).
     public func produces(_ w: Int) -> [Quantity] {
-        producesRange(w).map { Quantity(goods[Int(producesGood[$0])].id, producesAmount[$0]) }
+        producesRange(w).map { Quantity(goods[producesEntries.good($0)].id, producesEntries.amount($0)) }
     }
 
     /// Council `w`'s `uses` entries as (column, amount), goods (`0..<n`) then resources (`n..<n+m`).
     func usesColumns(_ w: Int) -> [(column: Int, amount: Double)] {
         let n = goods.count, m = resources.count
-        let produced = producesRange(w)
+        let produced = producesRange(w).map { producesEntries.good($0) }
         let own = ownUse(w)
         var uses: [(column: Int, amount: Double)] = []
         netOutput.elements.withUnsafeBufferPointer { v in
@@ -108,7 +106,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             for i in 0..<n {
                 if let own, own.good == i {
                     uses.append((i, own.amount))
-                } else if v[row + i] < 0 && !produced.contains(where: { Int(producesGood[$0]) == i }) {
+                } else if v[row + i] < 0 && !produced.contains(i) {
                     uses.append((i, -v[row + i]))
                 }
             }
@@ -158,9 +156,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         elasticity = builder.elasticity
         netOutput = Matrix(rows: builder.councilCount, columns: builder.goods.count, elements: builder.netOutput)
         resourceUse = Matrix(rows: builder.councilCount, columns: builder.resources.count, elements: builder.resourceUse)
-        producesStart = builder.producesStart
-        producesGood = builder.producesGood
-        producesAmount = builder.producesAmount
+        producesEntries = builder.producesEntries!
         keptUsesCouncil = builder.keptUsesCouncil
         keptUsesColumn = builder.keptUsesColumn
         keptUsesAmount = builder.keptUsesAmount
@@ -182,9 +178,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         private(set) var count = 0
         fileprivate var netOutput: [Double]
         fileprivate var resourceUse: [Double]
-        fileprivate var producesStart: [Int32] = [0]
-        fileprivate var producesGood: [Int32] = []
-        fileprivate var producesAmount: [Double] = []
+        fileprivate var produces: ProducesEntries.Builder
+        /// Set by ``finish(resources:)``.
+        fileprivate var producesEntries: ProducesEntries?
         fileprivate var keptUsesCouncil: [Int32] = []
         fileprivate var keptUsesColumn: [Int32] = []
         fileprivate var keptUsesAmount: [Double] = []
@@ -192,6 +188,8 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
         fileprivate var ownUseOffset: [Int16] = []
         /// Per good, whether the council being appended produces it (cleared after each council).
         private var producedMark: [Bool]
+        /// The goods of the council being appended's `produces` entries, in order.
+        private var producedGoods: [Int] = []
         /// The council being appended's uses that may need keeping (amount 0, or of a good it
         /// produces), in the order given, as (column, amount).
         private var candidates: [(Int, Double)] = []
@@ -203,15 +201,15 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             netOutput = [Double](repeating: 0, count: councilCount * goods.count)
             resourceUse = [Double](repeating: 0, count: councilCount * resources.count)
             producedMark = [Bool](repeating: false, count: goods.count)
+            produces = ProducesEntries.Builder(councilCount: councilCount)
             capacity.reserveCapacity(councilCount)
             elasticity.reserveCapacity(councilCount)
-            producesStart.reserveCapacity(councilCount + 1)
         }
 
         /// A builder whose councils' ids, capacities and elasticities (`+∞`: constant returns) are
         /// given at once and kept without a copy (the compact reader has them already);
         /// ``appendRows(produces:uses:)`` then appends each council's entries, `producesEntries` of
-        /// them in all (reserved up front).
+        /// them in all (reserved once they need a plain array).
         init(goods: [Good], resources: [PrimaryResource], ids: WorkersCouncilIDs, capacity: [Double], elasticity: [Double],
              producesEntries: Int = 0) {
             precondition(capacity.count == ids.count && elasticity.count == ids.count, "one capacity and one elasticity per council")
@@ -224,9 +222,7 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             givenIDs = ids
             self.capacity = capacity
             self.elasticity = elasticity
-            producesStart.reserveCapacity(councilCount + 1)
-            producesGood.reserveCapacity(producesEntries)
-            producesAmount.reserveCapacity(producesEntries)
+            produces = ProducesEntries.Builder(councilCount: councilCount, expectedEntries: producesEntries)
         }
 
         /// Appends the next council. `produces` names goods (`0..<n`; other columns, which only an
@@ -247,14 +243,16 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             precondition(count < capacity.count, "more rows than workers' councils")
             let n = goods.count, m = resources.count, w = count
             count += 1
-            let first = producesGood.count
+            producedGoods.removeAll(keepingCapacity: true)
+            var firstAmount = 0.0  // for its own use, with one entry
             for (i, amount) in produces where i < n {
                 netOutput[w * n + i] += amount
-                producesGood.append(Int32(i))
-                producesAmount.append(amount)
+                self.produces.append(good: i, amount: amount)
                 producedMark[i] = true
+                if producedGoods.isEmpty { firstAmount = amount }
+                producedGoods.append(i)
             }
-            producesStart.append(Self.rowStart(producesGood.count))
+            self.produces.endRow()
             candidates.removeAll(keepingCapacity: true)
             for (column, amount) in uses where column < n + m {
                 if column < n {
@@ -267,14 +265,14 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             }
             if !candidates.isEmpty {
                 // With one `produces` entry, a single use of its good may be recovered from `V`.
-                let recovered = producesGood.count - first == 1 ? recoverOwnUse(w, good: Int(producesGood[first]), gross: 0 + producesAmount[first]) : nil
+                let recovered = producedGoods.count == 1 ? recoverOwnUse(w, good: producedGoods[0], gross: 0 + firstAmount) : nil
                 for (column, amount) in candidates where column != recovered {
                     keptUsesCouncil.append(Self.rowStart(w))
                     keptUsesColumn.append(Int32(column))
                     keptUsesAmount.append(amount)
                 }
             }
-            for e in first..<producesGood.count { producedMark[Int(producesGood[e])] = false }
+            for i in producedGoods { producedMark[i] = false }
         }
 
         /// `good`, when council `w`'s only use of it (among ``candidates``) is given back exactly by
@@ -322,6 +320,9 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             keptUsesColumn = Self.exactCapacity(keptUsesColumn)
             keptUsesAmount = Self.exactCapacity(keptUsesAmount)
             candidates = []
+            producesEntries = produces.finish()
+            produces = ProducesEntries.Builder(councilCount: 0)  // its arrays, released
+            producedGoods = []
             let ids = givenIDs ?? idRuns.finish()
             return WorkersCouncils(builder: self, ids: ids)
         }

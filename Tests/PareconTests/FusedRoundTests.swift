@@ -5,12 +5,34 @@ import Testing
 /// against a naive loop over the councils that forms `V p − Bm q`, each council's proposal and the
 /// sums `Vᵀx`, `Bmᵀx` and gross supply entry by entry from the economy's own lists.
 @Suite struct FusedRoundTests {
-    /// Half the councils with constant returns, three resources, some councils with two outputs.
-    static func economy(workersCouncils: Int, seed: UInt64) throws -> Economy {
+    /// How the councils' outputs are laid out, one form of ``ProducesEntries`` each (the round
+    /// has one loop per form).
+    enum Outputs: String, Sendable, CaseIterable {
+        /// Some councils with two outputs: row starts, one good an entry.
+        case someTwo
+        /// One output a council, amount 1, goods `w mod n` as the generator makes them: runs.
+        case singleRuns
+        /// The same councils in a seeded random order: one good a council (runs would cost more).
+        case singleScattered
+        /// One output a council with amounts of their own: one amount a council.
+        case singleVaryingAmounts
+    }
+
+    /// Half the councils with constant returns, three resources, outputs laid out as `outputs`
+    /// says (by default some councils with two outputs).
+    static func economy(workersCouncils: Int, seed: UInt64, outputs: Outputs = .someTwo) throws -> Economy {
         let base = try SyntheticEconomy(goods: 9, resources: 3, workersCouncils: workersCouncils, consumersCouncils: 4,
                                         density: 0.4, constantReturnsShare: 0.5, seed: seed).generate()
         var councils = Array(base.workersCouncils)
-        for w in stride(from: 0, to: councils.count, by: 5) {
+        var random = SeededGenerator(seed: seed &+ 101)
+        switch outputs {
+        case .someTwo: break
+        case .singleRuns: return base
+        case .singleScattered: councils.shuffle(using: &random)
+        case .singleVaryingAmounts:
+            for w in councils.indices { councils[w].produces = councils[w].produces.map { Quantity($0.id, $0.amount * random.uniform(0.5, 2)) } }
+        }
+        for w in stride(from: 0, to: outputs == .someTwo ? councils.count : 0, by: 5) {
             let c = councils[w]
             let made = Set(c.produces.map(\.id) + c.uses.map(\.id))
             if let extra = base.goods.first(where: { !made.contains($0.id) }) {
@@ -92,9 +114,17 @@ import Testing
 
     /// Runs one fused pass with the given blocks and threads at seeded prices and memory, and
     /// checks it against the naive loop (relative 1e-12, absolute 1e-12 of the scale).
-    static func check(workersCouncils: Int, blockRows: Int, threads: Int, seed: UInt64) throws -> PlanningWorkspace {
-        let economy = try economy(workersCouncils: workersCouncils, seed: seed)
+    static func check(workersCouncils: Int, blockRows: Int, threads: Int, seed: UInt64,
+                      outputs: Outputs = .someTwo) throws -> PlanningWorkspace {
+        let economy = try economy(workersCouncils: workersCouncils, seed: seed, outputs: outputs)
         let problem = PlanningProblem(economy)
+        let form = problem.outputs
+        switch outputs {
+        case .someTwo: #expect(!form.isSingle && form.amount.count == form.count)
+        case .singleRuns: #expect(form.isSingle && form.isRuns && form.amount.count == 1)
+        case .singleScattered: #expect(form.isSingle && !form.isRuns && form.amount.count == 1)
+        case .singleVaryingAmounts: #expect(form.isSingle && form.isRuns && form.amount.count == workersCouncils)
+        }
         let ws = PlanningWorkspace(problem)
         ws.fusedBlockRows = blockRows
         ws.fusedThreads = threads
@@ -115,7 +145,7 @@ import Testing
         problem.proposeActivity(ws, settings: settings)
         let e = naive(economy, prices: p, resourcePrices: q, previous: previous, rate: rate, lastRelative: lastRelative, settings: settings)
         func close(_ a: Double, _ b: Double, scale: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a), abs(b), scale) }
-        let label = "W \(workersCouncils), block \(blockRows), threads \(threads)"
+        let label = "W \(workersCouncils), block \(blockRows), threads \(threads), outputs \(outputs)"
         for w in 0..<workersCouncils {
             #expect(close(ws.surplus[w], e.surplus[w], scale: 1), "\(label): surplus of council \(w)")
             #expect(close(ws.activity[w], e.activity[w], scale: 1), "\(label): activity of council \(w)")
@@ -145,6 +175,13 @@ import Testing
     @Test(arguments: cases)
     func fusedPassMatchesTheNaiveLoop(_ c: Case) throws {
         _ = try Self.check(workersCouncils: c.workersCouncils, blockRows: c.blockRows, threads: c.threads, seed: 3)
+    }
+
+    /// Each single-output form of the outputs (runs walked across blocks and threads, one good a
+    /// council, one amount a council) against the naive loop over the economy's lists.
+    @Test(arguments: [Outputs.singleRuns, .singleScattered, .singleVaryingAmounts], [(103, 10, 1), (103, 10, 2), (65, 1, 2), (100, 7, 2)])
+    func singleOutputFormsMatchTheNaiveLoop(_ outputs: Outputs, _ shape: (Int, Int, Int)) throws {
+        _ = try Self.check(workersCouncils: shape.0, blockRows: shape.1, threads: shape.2, seed: 4, outputs: outputs)
     }
 
     @Test func oneAndTwoThreadsAgreeAndEachIsDeterministic() throws {

@@ -100,9 +100,9 @@ import PareconLinearAlgebra
         for w in 0..<councils.count {
             for i in 0..<n { #expect(problem.netOutput[w, i] == v[w][i]) }
             for r in 0..<m { #expect(problem.resourceUse[w, r] == b[w][r]) }
-            let row = problem.outputRange(w)
-            #expect(row.map { Int(problem.outputGood[$0]) } == outputs[w].map(\.0))
-            #expect(row.map { problem.outputAmount[$0] } == outputs[w].map(\.1))
+            let row = problem.outputs.range(w)
+            #expect(row.map { problem.outputs.good($0) } == outputs[w].map(\.0))
+            #expect(row.map { problem.outputs.amount($0) } == outputs[w].map(\.1))
         }
         #expect(problem.proposalNumbers - economy.consumersCouncils.count * 3 == numbers)
         #expect(problem.capacity == councils.map(\.capacity))
@@ -153,12 +153,12 @@ import PareconLinearAlgebra
         })
         let problem = PlanningProblem(economy)
         let workers = economy.workersCouncils
-        #expect(problem.outputAmount.withUnsafeBufferPointer { $0.baseAddress } == workers.producesAmount.withUnsafeBufferPointer { $0.baseAddress })
-        #expect(problem.outputGood.withUnsafeBufferPointer { $0.baseAddress } == workers.producesGood.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(problem.outputs.amount.withUnsafeBufferPointer { $0.baseAddress } == workers.producesEntries.amount.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(problem.outputs.runStart.withUnsafeBufferPointer { $0.baseAddress } == workers.producesEntries.runStart.withUnsafeBufferPointer { $0.baseAddress })
         for (w, council) in councils.enumerated() {
-            let row = problem.outputRange(w)
-            #expect(row.map { Int(problem.outputGood[$0]) } == council.produces.map { economy.goodIndex[$0.id]! })
-            #expect(row.map { problem.outputAmount[$0] } == council.produces.map(\.amount))
+            let row = problem.outputs.range(w)
+            #expect(row.map { problem.outputs.good($0) } == council.produces.map { economy.goodIndex[$0.id]! })
+            #expect(row.map { problem.outputs.amount($0) } == council.produces.map(\.amount))
         }
     }
 

@@ -324,12 +324,9 @@ struct PlanEvaluation {
         self.surplus = surplus
         var gross = [Double](repeating: 0, count: n)
         var residuals = OptimalityResiduals()
+        problem.outputs.forEach(0..<w) { j, good, amount in gross[good] += x[j] * amount }
         for j in 0..<w {
-            var value = 0.0
-            for e in problem.outputRange(j) {
-                gross[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
-                value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
-            }
+            let value = problem.outputs.sum(j) { good, amount in amount * p[good] }
             let cap = problem.capacity[j]
             let violation: Double
             if problem.inverseElasticity[j] > 0 {

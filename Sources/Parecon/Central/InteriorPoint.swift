@@ -118,7 +118,7 @@ final class InteriorPointMethod {
         residualX = zeros(w); residualGoods = zeros(n); residualResources = zeros(m)
         dualScale = zeros(w); throughput = zeros(n)
         theta = zeros(w)
-        producesTotal = (0..<w).map { j in problem.outputRange(j).reduce(0) { $0 + problem.outputAmount[$1] } }
+        producesTotal = (0..<w).map { j in problem.outputs.sum(j) { _, amount in amount } }
         normalMatrix = zeros((n + m) * (n + m))
         factor = zeros((n + m) * (n + m))
         block = zeros(max(1, min(settings.blockRows, w)) * (n + m))
@@ -167,12 +167,9 @@ final class InteriorPointMethod {
         var level = 0.0, positive = 0
         for i in 0..<n where p[i] > 0 { level += p[i]; positive += 1 }
         level = positive > 0 ? level / Double(positive) : 1
+        problem.outputs.forEach(0..<w) { j, good, amount in grossSupply[good] += x[j] * amount }
         for j in 0..<w {
-            var value = 0.0
-            for e in problem.outputRange(j) {
-                grossSupply[Int(problem.outputGood[e])] += x[j] * problem.outputAmount[e]
-                value += problem.outputAmount[e] * p[Int(problem.outputGood[e])]
-            }
+            let value = problem.outputs.sum(j) { good, amount in amount * p[good] }
             // Value of the council's outputs and inputs, but not less than a millionth of what
             // its outputs would be worth at the average price (a council making only free goods).
             let inputs = value - surplus[j]

@@ -146,9 +146,7 @@ extension PlanningProblem {
         inverseElasticity = InverseElasticities(elasticity: Array(repeating: .infinity, count: w))
         constantReturns = w == registry.workersCouncils.count ? registry.workersCouncils.map(\.constantReturns) : Array(repeating: false, count: w)
         hasConstantReturns = registry.hasConstantReturns
-        outputStart = Array(repeating: 0, count: w + 1)
-        outputGood = []
-        outputAmount = []
+        outputs = ProducesEntries(rows: Array(repeating: [], count: w))
         self.cobbDouglasSpending = cobbDouglasSpending
         cobbDouglasWelfareConstant = 0
         self.cesGroups = cesGroups
