@@ -284,7 +284,7 @@ extension PlanningProblem {
     static let newtonStallRounds = 150
 
     /// `ω`: the window's half-width in last surplus changes. Measured on twelve calibrated BEA detail
-    /// economies with 10^4 councils (seeds 1–12, docs/benchmarks.md): with 1, seed 7 cycled without
+    /// economies with 10^4 councils (seeds 1–12, docs/benchmarks-history.md): with 1, seed 7 cycled without
     /// converging; with 0.7, 13–16 rounds on all twelve; with 0.5, up to 27; without windows, up to 37.
     static let windowWidth = 0.7
 
@@ -511,7 +511,7 @@ extension PlanningProblem {
     }
 
     /// The gain-ratio thresholds. Measured on calibrated BEA economies with 10^4 councils (detail
-    /// seeds 1–20, summary 1–10; docs/benchmarks.md): with 0.1 / 0.5, 9–15 rounds on every one;
+    /// seeds 1–20, summary 1–10; docs/benchmarks-history.md): with 0.1 / 0.5, 9–15 rounds on every one;
     /// on detail seeds 1–12 the textbook 0.25 / 0.75 took up to 18, Nielsen's continuous rule up to 19.
     static let lowGain = 0.1
     static let highGain = 0.5

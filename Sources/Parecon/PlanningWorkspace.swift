@@ -129,7 +129,7 @@ final class PlanningWorkspace {
     /// bytes), so that a `[Double]` of `W` numbers — the plan's activities, or its consumption
     /// when it has as many numbers — fits in the memory of one buffer handed back. Without them
     /// the allocator found no freed block 32 bytes larger and the copy came on top of the peak
-    /// (BEA summary 10^5: 0.8 MB, docs/benchmarks.md, sixth pass).
+    /// (BEA summary 10^5: 0.8 MB, docs/benchmarks-history.md, sixth pass).
     static let arrayHeaderSlots = 4
 
     private var roundScratch: [UnsafeMutableBufferPointer<Double>] {
