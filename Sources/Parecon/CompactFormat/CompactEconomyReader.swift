@@ -12,7 +12,7 @@ struct CompactLayoutError: Error {
 /// sizes, offsets, indices and UTF-8 as it goes, into the parts of an ``Economy``. Each workers'
 /// council is checked (as ``EconomyValidator`` does) and written straight into the economy's
 /// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built.
-struct CompactEconomyReader {
+struct CompactEconomyReader<Bytes: CompactBytes> {
     struct Parts {
         var name = ""
         var goods: [Good] = []
@@ -23,25 +23,11 @@ struct CompactEconomyReader {
         var problems: [EconomyProblem] = []
     }
 
-    private let buffer: UnsafeRawBufferPointer
+    private let buffer: Bytes
     private var offset = 0
-    /// Whether the buffer is a read-only file mapping whose pages may be handed back to the
-    /// system once read (so that the file's bytes are never all resident beside the economy).
-    private let releasesPages: Bool
 
-    init(_ buffer: UnsafeRawBufferPointer, releasesPages: Bool = false) {
+    init(_ buffer: Bytes) {
         self.buffer = buffer
-        self.releasesPages = releasesPages
-    }
-
-    /// Hands every page of the mapping back to the system (`MADV_DONTNEED`): what has been read is
-    /// copied into the economy, and a page still to be read comes back from the page cache on its
-    /// next access. Called every 1024 councils, so that only a window of the file is resident
-    /// (the row starts, capacities and strings are read once up front and again as the councils
-    /// go by, so releasing by section would leave them resident).
-    private func releaseRead() {
-        guard releasesPages, let base = buffer.baseAddress, buffer.count > 0 else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), buffer.count, MADV_DONTNEED)
     }
 
     private func fail(_ location: String = "", _ field: String = "", _ message: String) -> CompactLayoutError {
@@ -139,7 +125,7 @@ struct CompactEconomyReader {
     mutating func read() throws(CompactLayoutError) -> Parts {
         let magic = CompactEconomyFile.magic
         let headerSize = magic.count + 8 * 8
-        guard buffer.count >= magic.count, zip(buffer.prefix(magic.count), magic).allSatisfy({ $0 == $1 }) else {
+        guard buffer.count >= magic.count, (0..<magic.count).allSatisfy({ buffer[$0] == magic[$0] }) else {
             throw fail("", "", "not a compact economy file: it does not start with \"parecon-economy-binary/1\"")
         }
         guard buffer.count >= headerSize else {
@@ -181,8 +167,7 @@ struct CompactEconomyReader {
             guard u64(at: offsetSection) == 0, end <= UInt64(s), Int(end) >= previous else {
                 throw fail("", "strings", "string offset \(k + 1) (\(end)) is out of order or past the \(s) string bytes")
             }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[(blob + previous)..<(blob + Int(end))])
-            guard let string = String(validating: bytes, as: UTF8.self) else {
+            guard let string = buffer.withBytes((blob + previous)..<(blob + Int(end)), { String(validating: $0, as: UTF8.self) }) else {
                 throw fail("", "strings", "string \(k) is not valid UTF-8")
             }
             // The order of the file: name, good ids, good units, resource ids, resource units,
@@ -198,7 +183,6 @@ struct CompactEconomyReader {
             }
             previous = Int(end)
         }
-        releaseRead()
         let workerIDs = workerIDRuns.finish()
         let columnIDs = goodIDs + resourceIDs
 
@@ -226,7 +210,6 @@ struct CompactEconomyReader {
         let elasticity = doubles(w)  // +∞: constant returns, as the economy stores it
         let produces = try compressedRows(rows: w, count: p, columns: n + m, list: "workersCouncils", field: "produces") { workerIDs[$0] }
         let uses = try compressedRowStarts(rows: w, count: u, list: "workersCouncils", field: "uses") { workerIDs[$0] }
-        releaseRead()
         var builder = WorkersCouncils.Builder(goods: parts.goods, resources: parts.resources, ids: workerIDs, capacity: capacity,
                                               elasticity: elasticity, producesEntries: p)
         var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
@@ -271,7 +254,6 @@ struct CompactEconomyReader {
                     capacity: capacity[k], elasticity: k_w), at: k)
             }
             builder.appendRows(produces: produced, uses: used)
-            if k % 1024 == 1023 { releaseRead() }
         }
         parts.workersCouncils = builder.finish()
 
