@@ -108,6 +108,38 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
         var amountSection: Int
     }
 
+    /// One row of a checked compressed-row section, copied out of the file into buffers reused
+    /// from row to row (so that the councils' loop reads plain memory, not the file's windows, and
+    /// allocates nothing once the buffers hold the longest row).
+    private final class Row {
+        private(set) var count = 0
+        private(set) var indices = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        private(set) var amounts = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        private var capacity = 1
+
+        deinit {
+            indices.deallocate()
+            amounts.deallocate()
+        }
+
+        /// Copies entries `entries` of the section `rows` from `buffer`.
+        func read(_ rows: CompressedRows, _ entries: Range<Int>, from buffer: Bytes) {
+            count = entries.count
+            if count > capacity {
+                indices.deallocate()
+                amounts.deallocate()
+                capacity = max(count, 2 * capacity)
+                indices = .allocate(capacity: capacity)
+                amounts = .allocate(capacity: capacity)
+            }
+            guard count > 0 else { return }
+            let (indexStart, amountStart) = (rows.indexSection + 4 * entries.lowerBound, rows.amountSection + 8 * entries.lowerBound)
+            let (indices, amounts) = (UnsafeMutableRawPointer(self.indices), UnsafeMutableRawPointer(self.amounts))
+            buffer.withBytes(indexStart..<(indexStart + 4 * count)) { indices.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            buffer.withBytes(amountStart..<(amountStart + 8 * count)) { amounts.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+    }
+
     /// The first entry of row `r` of a checked section (`r` up to the number of rows).
     private func start(_ rows: CompressedRows, _ r: Int) -> Int {
         Int(u64(at: rows.startSection + 8 * r))
@@ -214,23 +246,24 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
                                               elasticity: elasticity, producesEntries: p)
         var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
         var markedProduced = [Bool](repeating: false, count: n)
-        let bytes = buffer
-        /// Entry `e` of a compressed-row section: (index, amount).
-        func entry(_ indexSection: Int, _ amountSection: Int, _ e: Int) -> (Int, Double) {
-            (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: indexSection + 4 * e, as: UInt32.self))),
-             Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: amountSection + 8 * e, as: UInt64.self))))
+        let producesRow = Row(), usesRow = Row()
+        /// Entry `e` of a row copied out of the file: (index, amount).
+        func rowEntries(_ row: Row) -> LazyMapSequence<Range<Int>, (Int, Double)> {
+            let (indices, amounts) = (row.indices, row.amounts)
+            return (0..<row.count).lazy.map { (Int(UInt32(littleEndian: indices[$0])), Double(bitPattern: UInt64(littleEndian: amounts[$0]))) }
         }
         for k in 0..<w {
-            let producesRow = start(produces, k)..<start(produces, k + 1), usesRow = start(uses, k)..<start(uses, k + 1)
-            for e in usesRow {
-                let i = Int(u32(at: uses.indexSection + 4 * e))
+            let producesRange = start(produces, k)..<start(produces, k + 1), usesRange = start(uses, k)..<start(uses, k + 1)
+            producesRow.read(produces, producesRange, from: buffer)
+            usesRow.read(uses, usesRange, from: buffer)
+            for e in 0..<usesRow.count {
+                let i = Int(UInt32(littleEndian: usesRow.indices[e]))
                 if i >= n + m {
                     throw fail(EconomyValidator.location("workersCouncils", k, workerIDs[k]), "uses",
-                               "entry \(e - usesRow.lowerBound) names good or resource number \(i), but the file has \(n + m) goods and resources")
+                               "entry \(e) names good or resource number \(i), but the file has \(n + m) goods and resources")
                 }
             }
-            let produced = producesRow.lazy.map { (entry(produces.indexSection, produces.amountSection, $0)) }
-            let used = usesRow.lazy.map { (entry(uses.indexSection, uses.amountSection, $0)) }
+            let produced = rowEntries(producesRow), used = rowEntries(usesRow)
             // The validator's checks by index; only a council that fails one of them is checked
             // again as a list, for the validator's own messages.
             let k_w = WorkersCouncils.optional(elasticity[k])
@@ -250,7 +283,7 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
             } else {
                 validator.validate(WorkersCouncil(
                     id: workerIDs[k], produces: quantities(produces, k, columnIDs),
-                    uses: usesRow.map { Quantity(columnIDs[Int(u32(at: uses.indexSection + 4 * $0))], f64(at: uses.amountSection + 8 * $0)) },
+                    uses: used.map { Quantity(columnIDs[$0.0], $0.1) },
                     capacity: capacity[k], elasticity: k_w), at: k)
             }
             builder.appendRows(produces: produced, uses: used)
@@ -263,13 +296,16 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
         // Each council is checked as a value and stored by good index (``ConsumersCouncils``), one
         // at a time.
         var consumers = ConsumersCouncils.Builder(goods: parts.goods, councilCount: c, weights: q)
+        let weightsRow = Row()
         for k in 0..<c {
-            let entries = quantities(weights, k, columnIDs)
+            weightsRow.read(weights, start(weights, k)..<start(weights, k + 1), from: buffer)
+            let weighted = rowEntries(weightsRow)
+            let entries: [Quantity] = weighted.map { Quantity(columnIDs[$0.0], $0.1) }
             validator.validate(ConsumersCouncil(
                 id: consumerIDs[k], allowance: allowance[k],
                 preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)), at: k)
             consumers.append(id: consumerIDs[k], allowance: allowance[k], sigma: sigma[k],
-                             weights: (start(weights, k)..<start(weights, k + 1)).lazy.map { entry(weights.indexSection, weights.amountSection, $0) })
+                             weights: weighted)
         }
         parts.consumersCouncils = consumers.finish()
         parts.problems = validator.problems
