@@ -11,7 +11,9 @@ struct CompactLayoutError: Error {
 /// Reads the sections of a compact economy file (layout in ``CompactEconomyFile``), checking
 /// sizes, offsets, indices and UTF-8 as it goes, into the parts of an ``Economy``. Each workers'
 /// council is checked (as ``EconomyValidator`` does) and written straight into the economy's
-/// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built.
+/// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built. The bytes
+/// are a flat buffer or the file itself read through a few windows (``WindowedFile``); each
+/// council's rows are copied out of them once, into buffers reused from council to council.
 struct CompactEconomyReader<Bytes: CompactBytes> {
     struct Parts {
         var name = ""
@@ -247,7 +249,7 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
         var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
         var markedProduced = [Bool](repeating: false, count: n)
         let producesRow = Row(), usesRow = Row()
-        /// Entry `e` of a row copied out of the file: (index, amount).
+        /// The entries of a row copied out of the file, as (index, amount).
         func rowEntries(_ row: Row) -> LazyMapSequence<Range<Int>, (Int, Double)> {
             let (indices, amounts) = (row.indices, row.amounts)
             return (0..<row.count).lazy.map { (Int(UInt32(littleEndian: indices[$0])), Double(bitPattern: UInt64(littleEndian: amounts[$0]))) }
