@@ -171,9 +171,9 @@ import PareconLinearAlgebra
         #expect(stored == shared)
     }
 
-    /// A compact file loaded from disk (mapped, councils streamed into the storage) is the same
-    /// economy as its JSON form loaded from disk; on an economy large enough that the reader hands
-    /// pages back while reading.
+    /// A compact file loaded from disk (read through windows, councils streamed into the storage)
+    /// is the same economy as its JSON form loaded from disk; on economies larger than the
+    /// reader's windows.
     @Test(arguments: [(40, 0.4), (1200, 0.9), (2600, 0.2)])
     func streamedCompactLoadEqualsJSONLoad(_ councils: Int, _ density: Double) throws {
         let economy = try SyntheticEconomy(goods: 30, resources: 2, workersCouncils: councils, consumersCouncils: 5, density: density,

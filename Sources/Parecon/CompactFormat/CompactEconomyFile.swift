@@ -137,26 +137,33 @@ public enum CompactEconomyFile {
 
     // MARK: Reading
 
-    /// Loads and validates the compact economy file at `path`. The file is mapped, not read, and
-    /// each part of it is handed back to the system once read, so that its bytes are never all in
-    /// memory beside the economy.
+    /// Loads and validates the compact economy file at `path`. The file is read a window at a
+    /// time (``WindowedFile``), never mapped or held whole, so that none of its bytes are in the
+    /// process's memory beside the economy but a few small windows.
     public static func load(path: String) throws(EconomyError) -> Economy {
-        let file = try MappedFile(path: path)
-        defer { withExtendedLifetime(file) {} }
-        return try decode(file.bytes, file: path, releasesPages: file.isMapped)
+        try load(path: path, windowSize: 1 << 16, windowCount: 8)
+    }
+
+    /// ``load(path:)`` with windows of a given size and number (the tests read through tiny ones).
+    static func load(path: String, windowSize: Int, windowCount: Int) throws(EconomyError) -> Economy {
+        let file = try WindowedFile(path: path, windowSize: windowSize, windowCount: windowCount)
+        let result = Result { () throws(EconomyError) in try decode(file, file: path) }
+        // Bytes that could not be read were read as zeros: the I/O error, not what they say.
+        if file.failed { throw fileFailure(path, "cannot read the file: I/O error") }
+        return try result.get()
     }
 
     /// Decodes and validates a compact economy from its bytes; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String? = nil) throws(EconomyError) -> Economy {
         let result: Result<Economy, EconomyError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(EconomyError) in try decode(buffer, file: file, releasesPages: false) }
+            Result { () throws(EconomyError) in try decode(buffer, file: file) }
         }
         return try result.get()
     }
 
-    static func decode(_ buffer: UnsafeRawBufferPointer, file: String?, releasesPages: Bool) throws(EconomyError) -> Economy {
-        var reader = CompactEconomyReader(buffer, releasesPages: releasesPages)
-        let parts: CompactEconomyReader.Parts
+    static func decode<Bytes: CompactBytes>(_ buffer: Bytes, file: String?) throws(EconomyError) -> Economy {
+        var reader = CompactEconomyReader(buffer)
+        let parts: CompactEconomyReader<Bytes>.Parts
         do {
             parts = try reader.read()
         } catch {
@@ -183,7 +190,7 @@ public enum EconomyFileFormat: String, Sendable, CaseIterable {
     /// Loads an economy file of either format (compact files start with
     /// ``CompactEconomyFile/magic``; anything else is read as JSON).
     public static func load(path: String) throws(EconomyError) -> Economy {
-        if try MappedFile.startsWith(CompactEconomyFile.magic, path: path) { return try CompactEconomyFile.load(path: path) }
+        if try WindowedFile.startsWith(CompactEconomyFile.magic, path: path) { return try CompactEconomyFile.load(path: path) }
         return try EconomyFile.decode(readWholeFile(path), file: path)
     }
 

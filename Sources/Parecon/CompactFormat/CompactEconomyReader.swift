@@ -11,8 +11,10 @@ struct CompactLayoutError: Error {
 /// Reads the sections of a compact economy file (layout in ``CompactEconomyFile``), checking
 /// sizes, offsets, indices and UTF-8 as it goes, into the parts of an ``Economy``. Each workers'
 /// council is checked (as ``EconomyValidator`` does) and written straight into the economy's
-/// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built.
-struct CompactEconomyReader {
+/// storage (``WorkersCouncils/Builder``), so no list of all councils is ever built. The bytes
+/// are a flat buffer or the file itself read through a few windows (``WindowedFile``); each
+/// council's rows are copied out of them once, into buffers reused from council to council.
+struct CompactEconomyReader<Bytes: CompactBytes> {
     struct Parts {
         var name = ""
         var goods: [Good] = []
@@ -23,25 +25,11 @@ struct CompactEconomyReader {
         var problems: [EconomyProblem] = []
     }
 
-    private let buffer: UnsafeRawBufferPointer
+    private let buffer: Bytes
     private var offset = 0
-    /// Whether the buffer is a read-only file mapping whose pages may be handed back to the
-    /// system once read (so that the file's bytes are never all resident beside the economy).
-    private let releasesPages: Bool
 
-    init(_ buffer: UnsafeRawBufferPointer, releasesPages: Bool = false) {
+    init(_ buffer: Bytes) {
         self.buffer = buffer
-        self.releasesPages = releasesPages
-    }
-
-    /// Hands every page of the mapping back to the system (`MADV_DONTNEED`): what has been read is
-    /// copied into the economy, and a page still to be read comes back from the page cache on its
-    /// next access. Called every 1024 councils, so that only a window of the file is resident
-    /// (the row starts, capacities and strings are read once up front and again as the councils
-    /// go by, so releasing by section would leave them resident).
-    private func releaseRead() {
-        guard releasesPages, let base = buffer.baseAddress, buffer.count > 0 else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), buffer.count, MADV_DONTNEED)
     }
 
     private func fail(_ location: String = "", _ field: String = "", _ message: String) -> CompactLayoutError {
@@ -122,6 +110,38 @@ struct CompactEconomyReader {
         var amountSection: Int
     }
 
+    /// One row of a checked compressed-row section, copied out of the file into buffers reused
+    /// from row to row (so that the councils' loop reads plain memory, not the file's windows, and
+    /// allocates nothing once the buffers hold the longest row).
+    private final class Row {
+        private(set) var count = 0
+        private(set) var indices = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        private(set) var amounts = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        private var capacity = 1
+
+        deinit {
+            indices.deallocate()
+            amounts.deallocate()
+        }
+
+        /// Copies entries `entries` of the section `rows` from `buffer`.
+        func read(_ rows: CompressedRows, _ entries: Range<Int>, from buffer: Bytes) {
+            count = entries.count
+            if count > capacity {
+                indices.deallocate()
+                amounts.deallocate()
+                capacity = max(count, 2 * capacity)
+                indices = .allocate(capacity: capacity)
+                amounts = .allocate(capacity: capacity)
+            }
+            guard count > 0 else { return }
+            let (indexStart, amountStart) = (rows.indexSection + 4 * entries.lowerBound, rows.amountSection + 8 * entries.lowerBound)
+            let (indices, amounts) = (UnsafeMutableRawPointer(self.indices), UnsafeMutableRawPointer(self.amounts))
+            buffer.withBytes(indexStart..<(indexStart + 4 * count)) { indices.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            buffer.withBytes(amountStart..<(amountStart + 8 * count)) { amounts.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+    }
+
     /// The first entry of row `r` of a checked section (`r` up to the number of rows).
     private func start(_ rows: CompressedRows, _ r: Int) -> Int {
         Int(u64(at: rows.startSection + 8 * r))
@@ -139,7 +159,7 @@ struct CompactEconomyReader {
     mutating func read() throws(CompactLayoutError) -> Parts {
         let magic = CompactEconomyFile.magic
         let headerSize = magic.count + 8 * 8
-        guard buffer.count >= magic.count, zip(buffer.prefix(magic.count), magic).allSatisfy({ $0 == $1 }) else {
+        guard buffer.count >= magic.count, (0..<magic.count).allSatisfy({ buffer[$0] == magic[$0] }) else {
             throw fail("", "", "not a compact economy file: it does not start with \"parecon-economy-binary/1\"")
         }
         guard buffer.count >= headerSize else {
@@ -181,8 +201,7 @@ struct CompactEconomyReader {
             guard u64(at: offsetSection) == 0, end <= UInt64(s), Int(end) >= previous else {
                 throw fail("", "strings", "string offset \(k + 1) (\(end)) is out of order or past the \(s) string bytes")
             }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[(blob + previous)..<(blob + Int(end))])
-            guard let string = String(validating: bytes, as: UTF8.self) else {
+            guard let string = buffer.withBytes((blob + previous)..<(blob + Int(end)), { String(validating: $0, as: UTF8.self) }) else {
                 throw fail("", "strings", "string \(k) is not valid UTF-8")
             }
             // The order of the file: name, good ids, good units, resource ids, resource units,
@@ -198,7 +217,6 @@ struct CompactEconomyReader {
             }
             previous = Int(end)
         }
-        releaseRead()
         let workerIDs = workerIDRuns.finish()
         let columnIDs = goodIDs + resourceIDs
 
@@ -226,28 +244,28 @@ struct CompactEconomyReader {
         let elasticity = doubles(w)  // +∞: constant returns, as the economy stores it
         let produces = try compressedRows(rows: w, count: p, columns: n + m, list: "workersCouncils", field: "produces") { workerIDs[$0] }
         let uses = try compressedRowStarts(rows: w, count: u, list: "workersCouncils", field: "uses") { workerIDs[$0] }
-        releaseRead()
         var builder = WorkersCouncils.Builder(goods: parts.goods, resources: parts.resources, ids: workerIDs, capacity: capacity,
                                               elasticity: elasticity, producesEntries: p)
         var seenInProduces = [Int](repeating: -1, count: n + m), seenInUses = [Int](repeating: -1, count: n + m)
         var markedProduced = [Bool](repeating: false, count: n)
-        let bytes = buffer
-        /// Entry `e` of a compressed-row section: (index, amount).
-        func entry(_ indexSection: Int, _ amountSection: Int, _ e: Int) -> (Int, Double) {
-            (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: indexSection + 4 * e, as: UInt32.self))),
-             Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: amountSection + 8 * e, as: UInt64.self))))
+        let producesRow = Row(), usesRow = Row()
+        /// The entries of a row copied out of the file, as (index, amount).
+        func rowEntries(_ row: Row) -> LazyMapSequence<Range<Int>, (Int, Double)> {
+            let (indices, amounts) = (row.indices, row.amounts)
+            return (0..<row.count).lazy.map { (Int(UInt32(littleEndian: indices[$0])), Double(bitPattern: UInt64(littleEndian: amounts[$0]))) }
         }
         for k in 0..<w {
-            let producesRow = start(produces, k)..<start(produces, k + 1), usesRow = start(uses, k)..<start(uses, k + 1)
-            for e in usesRow {
-                let i = Int(u32(at: uses.indexSection + 4 * e))
+            let producesRange = start(produces, k)..<start(produces, k + 1), usesRange = start(uses, k)..<start(uses, k + 1)
+            producesRow.read(produces, producesRange, from: buffer)
+            usesRow.read(uses, usesRange, from: buffer)
+            for e in 0..<usesRow.count {
+                let i = Int(UInt32(littleEndian: usesRow.indices[e]))
                 if i >= n + m {
                     throw fail(EconomyValidator.location("workersCouncils", k, workerIDs[k]), "uses",
-                               "entry \(e - usesRow.lowerBound) names good or resource number \(i), but the file has \(n + m) goods and resources")
+                               "entry \(e) names good or resource number \(i), but the file has \(n + m) goods and resources")
                 }
             }
-            let produced = producesRow.lazy.map { (entry(produces.indexSection, produces.amountSection, $0)) }
-            let used = usesRow.lazy.map { (entry(uses.indexSection, uses.amountSection, $0)) }
+            let produced = rowEntries(producesRow), used = rowEntries(usesRow)
             // The validator's checks by index; only a council that fails one of them is checked
             // again as a list, for the validator's own messages.
             let k_w = WorkersCouncils.optional(elasticity[k])
@@ -267,11 +285,10 @@ struct CompactEconomyReader {
             } else {
                 validator.validate(WorkersCouncil(
                     id: workerIDs[k], produces: quantities(produces, k, columnIDs),
-                    uses: usesRow.map { Quantity(columnIDs[Int(u32(at: uses.indexSection + 4 * $0))], f64(at: uses.amountSection + 8 * $0)) },
+                    uses: used.map { Quantity(columnIDs[$0.0], $0.1) },
                     capacity: capacity[k], elasticity: k_w), at: k)
             }
             builder.appendRows(produces: produced, uses: used)
-            if k % 1024 == 1023 { releaseRead() }
         }
         parts.workersCouncils = builder.finish()
 
@@ -281,13 +298,16 @@ struct CompactEconomyReader {
         // Each council is checked as a value and stored by good index (``ConsumersCouncils``), one
         // at a time.
         var consumers = ConsumersCouncils.Builder(goods: parts.goods, councilCount: c, weights: q)
+        let weightsRow = Row()
         for k in 0..<c {
-            let entries = quantities(weights, k, columnIDs)
+            weightsRow.read(weights, start(weights, k)..<start(weights, k + 1), from: buffer)
+            let weighted = rowEntries(weightsRow)
+            let entries: [Quantity] = weighted.map { Quantity(columnIDs[$0.0], $0.1) }
             validator.validate(ConsumersCouncil(
                 id: consumerIDs[k], allowance: allowance[k],
                 preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)), at: k)
             consumers.append(id: consumerIDs[k], allowance: allowance[k], sigma: sigma[k],
-                             weights: (start(weights, k)..<start(weights, k + 1)).lazy.map { entry(weights.indexSection, weights.amountSection, $0) })
+                             weights: weighted)
         }
         parts.consumersCouncils = consumers.finish()
         parts.problems = validator.problems
