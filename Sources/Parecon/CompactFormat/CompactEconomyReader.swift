@@ -147,13 +147,6 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
         Int(u64(at: rows.startSection + 8 * r))
     }
 
-    /// Row `k` of a checked section as quantities, straight from the file's bytes.
-    private func quantities(_ rows: CompressedRows, _ k: Int, _ ids: [String]) -> [Quantity] {
-        (start(rows, k)..<start(rows, k + 1)).map {
-            Quantity(ids[Int(u32(at: rows.indexSection + 4 * $0))], f64(at: rows.amountSection + 8 * $0))
-        }
-    }
-
     // MARK: The file
 
     mutating func read() throws(CompactLayoutError) -> Parts {
@@ -254,6 +247,10 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
             let (indices, amounts) = (row.indices, row.amounts)
             return (0..<row.count).lazy.map { (Int(UInt32(littleEndian: indices[$0])), Double(bitPattern: UInt64(littleEndian: amounts[$0]))) }
         }
+        /// Entries as quantities, for a council checked again as a value (the validator's messages).
+        func quantities(_ entries: LazyMapSequence<Range<Int>, (Int, Double)>) -> [Quantity] {
+            entries.map { Quantity(columnIDs[$0.0], $0.1) }
+        }
         for k in 0..<w {
             let producesRange = start(produces, k)..<start(produces, k + 1), usesRange = start(uses, k)..<start(uses, k + 1)
             producesRow.read(produces, producesRange, from: buffer)
@@ -284,8 +281,7 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
                 }
             } else {
                 validator.validate(WorkersCouncil(
-                    id: workerIDs[k], produces: quantities(produces, k, columnIDs),
-                    uses: used.map { Quantity(columnIDs[$0.0], $0.1) },
+                    id: workerIDs[k], produces: quantities(produced), uses: quantities(used),
                     capacity: capacity[k], elasticity: k_w), at: k)
             }
             builder.appendRows(produces: produced, uses: used)
@@ -302,7 +298,7 @@ struct CompactEconomyReader<Bytes: CompactBytes> {
         for k in 0..<c {
             weightsRow.read(weights, start(weights, k)..<start(weights, k + 1), from: buffer)
             let weighted = rowEntries(weightsRow)
-            let entries: [Quantity] = weighted.map { Quantity(columnIDs[$0.0], $0.1) }
+            let entries = quantities(weighted)
             validator.validate(ConsumersCouncil(
                 id: consumerIDs[k], allowance: allowance[k],
                 preferences: sigma[k] == 1 ? .cobbDouglas(weights: entries) : .ces(sigma: sigma[k], weights: entries)), at: k)
