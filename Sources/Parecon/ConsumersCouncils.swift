@@ -168,8 +168,8 @@ public struct ConsumersCouncils: RandomAccessCollection, Sendable, Equatable {
                                          weightStart: [], weightGood: [], weightAmount: dense)
             }
             return ConsumersCouncils(goods: goods, id: ids, allowance: allowance, sigma: sigma,
-                                     weightStart: weightStart, weightGood: WorkersCouncils.Builder.exactCapacity(weightGood),
-                                     weightAmount: WorkersCouncils.Builder.exactCapacity(weightAmount))
+                                     weightStart: weightStart, weightGood: weightGood.withExactCapacity(),
+                                     weightAmount: weightAmount.withExactCapacity())
         }
     }
 }

@@ -89,7 +89,7 @@ public struct PlanConsumption: Sendable, Equatable {
             start.append(Int32(column.count))
         }
         self.start = start
-        self.column = WorkersCouncils.Builder.exactCapacity(column)
-        self.values = WorkersCouncils.Builder.exactCapacity(values)
+        self.column = column.withExactCapacity()
+        self.values = values.withExactCapacity()
     }
 }

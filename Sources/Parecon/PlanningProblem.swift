@@ -146,7 +146,7 @@ struct PlanningProblem: Sendable {
             let group = groups[sigma]!
             return CESGroup(
                 sigma: sigma, councils: group.councils,
-                weightsToSigma: Matrix(rows: group.councils.count, columns: n, elements: WorkersCouncils.Builder.exactCapacity(group.rows)),
+                weightsToSigma: Matrix(rows: group.councils.count, columns: n, elements: group.rows.withExactCapacity()),
                 allowance: group.allowance,
                 welfareConstant: group.allowance.reduce(0) { $0 + $1 * Glibc.log($1) })
         }

@@ -284,12 +284,12 @@ struct ProducesEntries: Sendable {
         consuming func finish() -> ProducesEntries {
             precondition(rows == councilCount, "\(rows) of \(councilCount) workers' councils' produces entries appended")
             if runs && 3 * runStart.count > count { makePlain() }
-            start = WorkersCouncils.Builder.exactCapacity(start)
-            good = WorkersCouncils.Builder.exactCapacity(good)
-            runStart = WorkersCouncils.Builder.exactCapacity(runStart)
-            runGood = WorkersCouncils.Builder.exactCapacity(runGood)
-            runStep = WorkersCouncils.Builder.exactCapacity(runStep)
-            amount = WorkersCouncils.Builder.exactCapacity(amount)
+            start = start.withExactCapacity()
+            good = good.withExactCapacity()
+            runStart = runStart.withExactCapacity()
+            runGood = runGood.withExactCapacity()
+            runStep = runStep.withExactCapacity()
+            amount = amount.withExactCapacity()
             return ProducesEntries(builder: self)
         }
     }

@@ -127,9 +127,9 @@ public struct WorkersCouncilIDs: RandomAccessCollection, Sendable, Equatable {
                 }
                 return WorkersCouncilIDs(prefix: ids, first: [], start: [], count: count)
             }
-            return WorkersCouncilIDs(prefix: WorkersCouncils.Builder.exactCapacity(prefix),
-                                     first: WorkersCouncils.Builder.exactCapacity(first),
-                                     start: WorkersCouncils.Builder.exactCapacity(start), count: count)
+            return WorkersCouncilIDs(prefix: prefix.withExactCapacity(),
+                                     first: first.withExactCapacity(),
+                                     start: start.withExactCapacity(), count: count)
         }
     }
 }

@@ -316,23 +316,15 @@ public struct WorkersCouncils: RandomAccessCollection, Sendable, Equatable {
             }
             // The kept uses grew by doubling (their number is not known up front): kept at their
             // size, not their capacity.
-            keptUsesCouncil = Self.exactCapacity(keptUsesCouncil)
-            keptUsesColumn = Self.exactCapacity(keptUsesColumn)
-            keptUsesAmount = Self.exactCapacity(keptUsesAmount)
+            keptUsesCouncil = keptUsesCouncil.withExactCapacity()
+            keptUsesColumn = keptUsesColumn.withExactCapacity()
+            keptUsesAmount = keptUsesAmount.withExactCapacity()
             candidates = []
             producesEntries = produces.finish()
             produces = ProducesEntries.Builder(councilCount: 0)  // its arrays, released
             producedGoods = []
             let ids = givenIDs ?? idRuns.finish()
             return WorkersCouncils(builder: self, ids: ids)
-        }
-
-        /// The same elements in an array of no more capacity than they need.
-        static func exactCapacity<T>(_ array: [T]) -> [T] {
-            if array.capacity == array.count { return array }
-            return [T](unsafeUninitializedCapacity: array.count) { buffer, count in
-                count = array.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
-            }
         }
     }
 }

@@ -66,7 +66,7 @@ import PareconLinearAlgebra
         var grown: [Int] = []
         grown.reserveCapacity(2000)
         grown += 0..<1001
-        let exact = WorkersCouncils.Builder.exactCapacity(grown)
+        let exact = grown.withExactCapacity()
         // (malloc may round the copy's block up by a few bytes)
         #expect(exact == grown && exact.capacity < grown.count + 4 && grown.capacity >= 2000)
     }
